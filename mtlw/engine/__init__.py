@@ -1,0 +1,3 @@
+from .hooks import WeighterRuntimeHook, WeightLoggerHook
+
+__all__ = ['WeighterRuntimeHook', 'WeightLoggerHook']

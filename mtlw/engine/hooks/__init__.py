@@ -1,0 +1,4 @@
+from .weight_logger_hook import WeightLoggerHook
+from .weighter_runtime_hook import WeighterRuntimeHook
+
+__all__ = ['WeightLoggerHook', 'WeighterRuntimeHook']

@@ -1,0 +1,50 @@
+"""Logs the weights of the model's weighter."""
+from typing import Optional
+
+from mmengine.hooks import Hook, LoggerHook
+
+from mtlw.registry import HOOKS
+from mtlw.weighting.weighted_model import get_weighter
+
+
+@HOOKS.register_module()
+class WeightLoggerHook(Hook):
+    """Puts every loss weight into the log as ``weight/<loss key>``.
+
+    The weights stay on the device during training; they are read only every
+    ``interval`` iterations, just before the logger writes, so the weighting
+    adds no host synchronisation to the other steps. The values reach the text
+    log and every visualizer backend (TensorBoard, ...) through the message
+    hub. Keep ``weight/`` out of the log processor's ``mean_pattern`` (as
+    ``configs/_base_/default_runtime.py`` does) to log the current weights
+    rather than a moving average.
+
+    Args:
+        interval (int, optional): Logging interval in iterations; defaults to
+            the runner's ``LoggerHook`` interval.
+    """
+
+    priority = 'NORMAL'  # before LoggerHook (BELOW_NORMAL)
+
+    def __init__(self, interval: Optional[int] = None) -> None:
+        self.interval = interval
+
+    def before_train(self, runner) -> None:
+        """Take the logger's interval unless one was given."""
+        if self.interval is None:
+            logger_hook = next(
+                (h for h in runner.hooks if isinstance(h, LoggerHook)), None)
+            self.interval = getattr(logger_hook, 'interval', 10)
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+                         outputs=None) -> None:
+        """Publish the latest weights every ``interval`` iterations."""
+        weighter = get_weighter(runner.model)
+        if weighter is None or weighter.latest_weights is None:
+            return
+        if not (self.every_n_train_iters(runner, self.interval)
+                or self.end_of_epoch(runner.train_dataloader, batch_idx)):
+            return
+        values = weighter.latest_weights.tolist()
+        for name, value in zip(weighter.loss_names, values):
+            runner.message_hub.update_scalar(f'train/weight/{name}', value)

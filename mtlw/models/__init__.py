@@ -1,0 +1,3 @@
+from .segmentors import WeightedEncoderDecoder
+
+__all__ = ['WeightedEncoderDecoder']

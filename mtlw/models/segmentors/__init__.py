@@ -1,0 +1,3 @@
+from .weighted_encoder_decoder import WeightedEncoderDecoder
+
+__all__ = ['WeightedEncoderDecoder']

@@ -1,0 +1,234 @@
+"""The base class every loss-weighting rule derives from."""
+import warnings
+from abc import ABCMeta, abstractmethod
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import torch
+import torch.distributed as dist
+from torch import Tensor, nn
+
+NONFINITE_POLICIES = ('raise', 'skip', 'mask')
+
+
+class NonFiniteLossError(FloatingPointError):
+    """A loss handed to a weighter was NaN or infinite."""
+
+
+def all_reduce_mean(tensor: Tensor) -> Tensor:
+    """Average ``tensor`` over all ranks (one collective); identity if single.
+
+    Args:
+        tensor (Tensor): A detached tensor, identical in shape on every rank.
+
+    Returns:
+        Tensor: The mean over ranks (a new tensor when distributed).
+    """
+    if not (dist.is_available() and dist.is_initialized()):
+        return tensor
+    world_size = dist.get_world_size()
+    if world_size == 1:
+        return tensor
+    reduced = tensor.clone()
+    dist.all_reduce(reduced)
+    return reduced / world_size
+
+
+class BaseWeighter(nn.Module, metaclass=ABCMeta):
+    """Combines named, unweighted losses into one total.
+
+    A weighter is called at the model's loss-combining point (its
+    ``parse_losses``): ``total, weights = weighter(losses)`` with ``losses`` a
+    dict of scalar tensors. ``total`` keeps the graph; ``weights`` are detached,
+    with the same keys. Running statistics are buffers and learnable values are
+    parameters, so the whole state travels with the model's checkpoint. Nothing
+    leaves the device in the weighting itself.
+
+    The loss names are fixed at the first call (and saved in the state dict);
+    a later call with other names raises a :class:`KeyError` naming them.
+    State whose size depends on the number of losses is created by
+    :meth:`init_state` at the first call, or when a state dict is loaded.
+
+    Under ``torch.distributed`` the detached losses are averaged over ranks
+    once per step (``observed``), so statistics-based rules hold identical
+    weights on every rank.
+
+    Args:
+        nonfinite (str): What to do with a NaN or infinite loss.
+            ``'raise'`` (default) raises :class:`NonFiniteLossError` naming
+            the loss and the iteration; ``'skip'`` warns and returns a zero
+            total (zero gradients, statistics untouched); ``'mask'`` stays on
+            the device: the non-finite losses get weight 0 and the statistics
+            update of that step is discarded. ``'raise'`` and ``'skip'`` read
+            one boolean from the device per step; ``'mask'`` reads none.
+    """
+
+    #: Whether the rule needs a shared module (see :meth:`attach`).
+    needs_shared: bool = False
+
+    def __init__(self, nonfinite: str = 'raise') -> None:
+        super().__init__()
+        if nonfinite not in NONFINITE_POLICIES:
+            raise ValueError(f'nonfinite must be one of {NONFINITE_POLICIES}, '
+                             f'got {nonfinite!r}')
+        self.nonfinite = nonfinite
+        self.loss_names: Optional[List[str]] = None
+        self.latest_weights: Optional[Tensor] = None
+        self.register_buffer('step', torch.zeros((), dtype=torch.long))
+
+    # ------------------------------------------------------------------
+    # What a rule implements
+    # ------------------------------------------------------------------
+    def init_state(self, num_losses: int) -> None:
+        """Create the buffers whose size depends on the number of losses.
+
+        Called once, before the first :meth:`weigh` or when a state dict is
+        loaded into a fresh weighter. Use ``self.step.device`` for new buffers.
+
+        Args:
+            num_losses (int): K, the number of losses.
+        """
+
+    @abstractmethod
+    def weigh(self, losses: Tensor, observed: Tensor) -> Tuple[Tensor, Tensor]:
+        """Apply the rule to one step's losses.
+
+        Update statistics only when ``self.training``; ``self.step`` holds
+        the number of training steps seen before this one.
+
+        Args:
+            losses (Tensor): (K,) losses with their graph, this rank's values.
+            observed (Tensor): (K,) detached losses averaged over all ranks;
+                statistics must be computed from these.
+
+        Returns:
+            tuple[Tensor, Tensor]: The total (a scalar with graph) and the
+            (K,) weights.
+        """
+
+    def attach(self, module: nn.Module) -> None:
+        """Receive the shared module of the model (gradient-based rules).
+
+        Args:
+            module (nn.Module): The module named by the model's ``shared``.
+        """
+
+    def bind_runtime(self, iters_per_epoch: Optional[int] = None,
+                     grad_scaler: Optional[object] = None) -> None:
+        """Receive facts known to the training loop before it starts.
+
+        Args:
+            iters_per_epoch (int, optional): Length of the train dataloader,
+                the default period of epoch-based rules.
+            grad_scaler (GradScaler, optional): The AMP loss scaler in use.
+        """
+
+    # ------------------------------------------------------------------
+    # The call
+    # ------------------------------------------------------------------
+    def forward(self, losses: Dict[str, Tensor]
+                ) -> Tuple[Tensor, Dict[str, Tensor]]:
+        """Combine ``losses``.
+
+        Args:
+            losses (dict[str, Tensor]): Scalar, unweighted losses by name.
+
+        Returns:
+            tuple[Tensor, dict[str, Tensor]]: The total with graph and the
+            detached weights by name.
+        """
+        names = self._check_names(losses)
+        values = torch.stack([losses[name].reshape(()) for name in names])
+        values = values.float()
+        observed = all_reduce_mean(values.detach())
+        if self.nonfinite == 'mask':
+            total, weights, counted = self._weigh_masked(values, observed)
+        else:
+            total, weights, counted = self._weigh_checked(
+                values, observed, names)
+        if self.training:
+            self.step += counted
+        self.latest_weights = weights.detach()
+        return total, dict(zip(names, self.latest_weights.unbind()))
+
+    def _check_names(self, losses: Dict[str, Tensor]) -> List[str]:
+        if not losses:
+            raise ValueError(f'{type(self).__name__} got no losses')
+        names = list(losses)
+        if self.loss_names is None:
+            self._setup(names)
+        elif names != self.loss_names:
+            if set(names) == set(self.loss_names):
+                return self.loss_names
+            raise KeyError(
+                f'{type(self).__name__} was set up for the losses '
+                f'{self.loss_names} but got {names}: missing '
+                f'{sorted(set(self.loss_names) - set(names))}, new '
+                f'{sorted(set(names) - set(self.loss_names))}. The loss keys '
+                'must stay the same between steps.')
+        return names
+
+    def _setup(self, names: Sequence[str]) -> None:
+        self.validate_names(list(names))
+        self.loss_names = list(names)
+        self.init_state(len(names))
+
+    def validate_names(self, names: List[str]) -> None:
+        """Reject loss names the configuration cannot handle.
+
+        Args:
+            names (list[str]): The loss names of the first call.
+        """
+
+    def _weigh_checked(self, values: Tensor, observed: Tensor,
+                       names: List[str]) -> Tuple[Tensor, Tensor, int]:
+        """Weigh after one host read of finiteness; the last item is 1 if
+        the step counts, 0 if it was skipped."""
+        finite = torch.isfinite(observed)
+        if bool(finite.all()):
+            return (*self.weigh(values, observed), 1)
+        bad = [name for name, ok in zip(names, finite.tolist()) if not ok]
+        message = (f'non-finite loss {bad} at iteration {int(self.step)} '
+                   f'given to {type(self).__name__}')
+        if self.nonfinite == 'raise':
+            raise NonFiniteLossError(
+                message + "; set nonfinite='skip' on the weighter to skip "
+                'such steps instead')
+        warnings.warn(message + '; the step is skipped')
+        safe = torch.where(finite, values, torch.zeros_like(values))
+        previous = self.latest_weights
+        if previous is None:
+            previous = torch.full_like(observed, 1.0 / len(names))
+        return safe.sum() * 0.0, previous, 0
+
+    def _weigh_masked(self, values: Tensor,
+                      observed: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+        """Weigh on the device; a step with a non-finite loss leaves every
+        buffer as it was and does not count."""
+        finite = torch.isfinite(observed)
+        all_finite = finite.all()
+        values = torch.where(finite, values, torch.zeros_like(values))
+        observed = torch.where(finite, observed, torch.zeros_like(observed))
+        before = [(buf, buf.clone()) for buf in self.buffers()]
+        total, weights = self.weigh(values, observed)
+        for buf, old in before:
+            buf.copy_(torch.where(all_finite, buf, old))
+        weights = torch.where(finite, weights, torch.zeros_like(weights))
+        return total, weights, all_finite.long()
+
+    # ------------------------------------------------------------------
+    # State
+    # ------------------------------------------------------------------
+    def get_extra_state(self) -> dict:
+        return dict(loss_names=self.loss_names)
+
+    def set_extra_state(self, state: dict) -> None:
+        self.loss_names = state['loss_names']
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        state = state_dict.get(prefix + '_extra_state')
+        if self.loss_names is None and state and state.get('loss_names'):
+            self._setup(state['loss_names'])
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+    def extra_repr(self) -> str:
+        return f'nonfinite={self.nonfinite!r}'

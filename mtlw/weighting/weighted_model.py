@@ -1,0 +1,128 @@
+"""The model side of loss weighting: a ``weighter=`` for any MMEngine model."""
+from collections import OrderedDict
+from typing import Dict, Optional, Tuple, Type
+
+import torch
+from mmengine.model import BaseModel
+from mmengine.utils import is_list_of
+from torch import Tensor
+
+from mtlw.registry import WEIGHTERS
+
+DEFAULT_WEIGHTER = dict(type='StaticWeighting')
+
+
+def reduce_loss_dict(losses: Dict[str, object]
+                     ) -> Tuple[Dict[str, Tensor], Dict[str, Tensor]]:
+    """Split a model's raw loss dict into loss terms and other log values.
+
+    Tensors are averaged and lists of tensors summed over their means, as
+    :meth:`mmengine.model.BaseModel.parse_losses` does. Keys containing
+    ``'loss'`` are loss terms; the rest (accuracies, ...) are only logged.
+
+    Args:
+        losses (dict): Raw output of the model's ``loss()``.
+
+    Returns:
+        tuple[dict, dict]: Loss terms (scalar tensors with graph) and the
+        detached other values.
+    """
+    terms, others = OrderedDict(), OrderedDict()
+    for name, value in losses.items():
+        if isinstance(value, Tensor):
+            value = value.mean()
+        elif is_list_of(value, Tensor):
+            value = sum(item.mean() for item in value)
+        else:
+            raise TypeError(f'{name} is not a tensor or list of tensors')
+        if 'loss' in name:
+            terms[name] = value
+        else:
+            others[name] = value.detach()
+    return terms, others
+
+
+class WeightedLossMixin:
+    """Gives an MMEngine model a ``weighter=`` at its loss-combining point.
+
+    MMEngine's ``BaseModel.train_step`` and ``MMDistributedDataParallel`` both
+    call ``model.parse_losses(losses)`` and then
+    ``optim_wrapper.update_params(total)``. This mixin overrides
+    ``parse_losses`` to hand the model's unweighted loss terms to its weighter,
+    so weighting is correct on one device and under DDP, leaves AMP, gradient
+    accumulation and clipping untouched, and checkpoints the weighter's state
+    under ``weighter.``.
+
+    Use it first among the bases, or through :func:`with_weighter`::
+
+        @MODELS.register_module()
+        class WeightedEncoderDecoder(WeightedLossMixin, EncoderDecoder):
+            pass
+
+    Args:
+        weighter (dict, optional): Config of a :data:`WEIGHTERS` type.
+            Defaults to ``StaticWeighting`` (the plain sum).
+        shared (str, optional): Name of the shared submodule (as in
+            ``model.get_submodule``, e.g. ``'backbone'``) that gradient-based
+            weighters differentiate against.
+    """
+
+    def __init__(self, *args, weighter: Optional[dict] = None,
+                 shared: Optional[str] = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.weighter = WEIGHTERS.build(weighter or DEFAULT_WEIGHTER)
+        if shared is not None:
+            self.weighter.attach(self.get_submodule(shared))
+        elif self.weighter.needs_shared:
+            raise ValueError(
+                f'{type(self.weighter).__name__} differentiates against a '
+                f'shared module: set shared=... on {type(self).__name__} '
+                "(e.g. shared='backbone')")
+
+    def parse_losses(self, losses: Dict[str, Tensor]
+                     ) -> Tuple[Tensor, Dict[str, Tensor]]:
+        """Weigh the loss terms of ``losses``.
+
+        Args:
+            losses (dict): Raw output of the model's ``loss()``.
+
+        Returns:
+            tuple[Tensor, dict]: The weighted total with graph, and the log
+            values: the total, each unweighted term and the other values.
+        """
+        terms, others = reduce_loss_dict(losses)
+        total, _ = self.weighter(terms)
+        log_vars = OrderedDict(loss=total.detach())
+        log_vars.update((name, value.detach()) for name, value in terms.items())
+        log_vars.update(others)
+        return total, log_vars
+
+
+def with_weighter(model_cls: Type[BaseModel]) -> Type[BaseModel]:
+    """Make a weighted subclass of any MMEngine model class.
+
+    Example:
+        >>> WeightedFoo = MODELS.register_module(
+        ...     module=with_weighter(Foo), name='WeightedFoo')
+
+    Args:
+        model_cls (type): A subclass of :class:`mmengine.model.BaseModel`.
+
+    Returns:
+        type: ``Weighted<Name>``, taking ``weighter=`` and ``shared=``.
+    """
+    if not issubclass(model_cls, BaseModel):
+        raise TypeError(f'{model_cls.__name__} is not an mmengine BaseModel')
+    return type(f'Weighted{model_cls.__name__}',
+                (WeightedLossMixin, model_cls),
+                dict(__doc__=f'{model_cls.__name__} with a ``weighter=``.\n\n'
+                     + WeightedLossMixin.__doc__,
+                     __module__=model_cls.__module__))
+
+
+def get_weighter(model: torch.nn.Module):
+    """The weighter of a (possibly DDP-wrapped) model, or None."""
+    from mmengine.model import is_model_wrapper
+    if is_model_wrapper(model):
+        model = model.module
+    return getattr(model, 'weighter', None)
