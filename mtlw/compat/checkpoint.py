@@ -27,8 +27,15 @@ def _numpy_globals() -> List[object]:
 
 
 def allow_mmengine_checkpoint_globals() -> None:
-    """Add what mmengine's checkpoints contain to torch's safe globals."""
+    """Add what mmengine's checkpoints contain to torch's safe globals.
+
+    ``HistoryBuffer`` pickles its statistics methods as
+    ``getattr(HistoryBuffer, 'mean')``, so ``getattr`` is allowed too. That
+    stays safe: the weights-only unpickler calls only allowlisted callables,
+    so an attribute fetched this way can be stored but never called.
+    """
     if not hasattr(torch.serialization, 'add_safe_globals'):
         return  # torch < 2.4 loads everything anyway
     from mmengine.logging.history_buffer import HistoryBuffer
-    torch.serialization.add_safe_globals([HistoryBuffer, *_numpy_globals()])
+    torch.serialization.add_safe_globals(
+        [HistoryBuffer, getattr, *_numpy_globals()])

@@ -7,6 +7,7 @@ stand-in lets ``import mmseg`` and mmcv's pure-PyTorch ops (``point_sample``)
 work, while any compiled op raises :class:`MissingCompiledOpError` naming it.
 A real compiled extension is never shadowed.
 """
+import importlib.machinery
 import importlib.util
 import sys
 import types
@@ -35,19 +36,22 @@ def _missing_op(name: str):
 class _StandInExtension(types.ModuleType):
     """Module whose every attribute is an op that raises a clear error."""
 
-    is_mtlw_stand_in = True
-
     def __getattr__(self, name: str):
         if name.startswith('__'):
             raise AttributeError(name)
         return _missing_op(name)
 
 
+def is_stand_in(module: types.ModuleType) -> bool:
+    """Whether ``module`` is the stand-in rather than compiled mmcv ops."""
+    return isinstance(module, _StandInExtension)
+
+
 def compiled_extension_available() -> bool:
     """Whether a real ``mmcv._ext`` can be imported."""
     module = sys.modules.get(STAND_IN_NAME)
     if module is not None:
-        return not getattr(module, 'is_mtlw_stand_in', False)
+        return not is_stand_in(module)
     try:
         return importlib.util.find_spec(STAND_IN_NAME) is not None
     except ModuleNotFoundError:  # mmcv itself is missing
@@ -65,5 +69,7 @@ def install_mmcv_ext_stand_in() -> bool:
     if importlib.util.find_spec('mmcv') is None:
         raise ImportError('mtlw needs mmcv: pip install mmcv-lite==2.1.0 '
                           '(or a compiled mmcv 2.x)')
-    sys.modules[STAND_IN_NAME] = _StandInExtension(STAND_IN_NAME)
+    stand_in = _StandInExtension(STAND_IN_NAME)
+    stand_in.__spec__ = importlib.machinery.ModuleSpec(STAND_IN_NAME, None)
+    sys.modules[STAND_IN_NAME] = stand_in
     return True

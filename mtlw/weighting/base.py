@@ -33,6 +33,16 @@ def all_reduce_mean(tensor: Tensor) -> Tensor:
     return reduced / world_size
 
 
+def encode_names(names: Sequence[str]) -> Tensor:
+    """Loss names as a uint8 tensor of their newline-joined UTF-8 bytes."""
+    return torch.tensor(list('\n'.join(names).encode()), dtype=torch.uint8)
+
+
+def decode_names(code: Tensor) -> List[str]:
+    """Inverse of :func:`encode_names`."""
+    return bytes(code.tolist()).decode().split('\n')
+
+
 class BaseWeighter(nn.Module, metaclass=ABCMeta):
     """Combines named, unweighted losses into one total.
 
@@ -43,7 +53,8 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
     parameters, so the whole state travels with the model's checkpoint. Nothing
     leaves the device in the weighting itself.
 
-    The loss names are fixed at the first call (and saved in the state dict);
+    The loss names are fixed at the first call (and saved in the state dict
+    as the buffer ``loss_names_code``);
     a later call with other names raises a :class:`KeyError` naming them.
     State whose size depends on the number of losses is created by
     :meth:`init_state` at the first call, or when a state dict is loaded.
@@ -74,6 +85,10 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
         self.loss_names: Optional[List[str]] = None
         self.latest_weights: Optional[Tensor] = None
         self.register_buffer('step', torch.zeros((), dtype=torch.long))
+        # The loss names as UTF-8 bytes: a tensor, so that every tool that
+        # handles state dicts (DDP, mmengine's broadcast) handles it too.
+        self.register_buffer('loss_names_code',
+                             torch.zeros(0, dtype=torch.uint8))
 
     # ------------------------------------------------------------------
     # What a rule implements
@@ -170,6 +185,7 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
     def _setup(self, names: Sequence[str]) -> None:
         self.validate_names(list(names))
         self.loss_names = list(names)
+        self.loss_names_code = encode_names(names).to(self.step.device)
         self.init_state(len(names))
 
     def validate_names(self, names: List[str]) -> None:
@@ -218,16 +234,16 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
     # ------------------------------------------------------------------
     # State
     # ------------------------------------------------------------------
-    def get_extra_state(self) -> dict:
-        return dict(loss_names=self.loss_names)
-
-    def set_extra_state(self, state: dict) -> None:
-        self.loss_names = state['loss_names']
-
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
-        state = state_dict.get(prefix + '_extra_state')
-        if self.loss_names is None and state and state.get('loss_names'):
-            self._setup(state['loss_names'])
+        code = state_dict.get(prefix + 'loss_names_code')
+        if code is not None and code.numel() > 0:
+            names = decode_names(code)
+            if self.loss_names is None:
+                self._setup(names)
+            elif names != self.loss_names:
+                raise KeyError(
+                    f'the state dict of {type(self).__name__} is for the '
+                    f'losses {names}, this weighter for {self.loss_names}')
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def extra_repr(self) -> str:

@@ -1,0 +1,59 @@
+"""Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [options]``."""
+import argparse
+import os
+import os.path as osp
+
+import mtlw  # noqa: F401  (compat layer and registration come first)
+from mmengine.config import DictAction
+from mmengine.runner import Runner
+
+from mtlw.engine.launch import load_config
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Test with mtlw')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='where the metrics are written')
+    parser.add_argument(
+        '--out', help='directory for the raw predictions (mmseg format)')
+    parser.add_argument(
+        '--show-dir', help='directory for painted predictions')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config entries, key=value')
+    parser.add_argument(
+        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none', help='job launcher (dist_test.sh sets pytorch)')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def add_visualization(cfg, show_dir: str) -> None:
+    """Paint predictions into ``show_dir`` through mmseg's visualization."""
+    hook = cfg.default_hooks.visualization
+    hook.draw = True
+    hook.interval = 1
+    cfg.visualizer.save_dir = show_dir
+
+
+def main() -> None:
+    args = parse_args()
+    if not osp.isfile(args.checkpoint):
+        raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist')
+    work_dir = args.work_dir or osp.join(
+        './work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = load_config(args.config, args.launcher, work_dir, args.cfg_options)
+    cfg.load_from = args.checkpoint
+    if args.show_dir:
+        add_visualization(cfg, args.show_dir)
+    if args.out:
+        cfg.test_evaluator['output_dir'] = args.out
+        cfg.test_evaluator['keep_results'] = True
+    Runner.from_cfg(cfg).test()
+
+
+if __name__ == '__main__':
+    main()
