@@ -227,7 +227,9 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
         before = [(buf, buf.clone()) for buf in self.buffers()]
         total, weights = self.weigh(values, observed)
         for buf, old in before:
-            buf.copy_(torch.where(all_finite, buf, old))
+            # Through .data: a buffer the graph uses directly (it was then
+            # not changed) must keep its autograd version.
+            buf.data.copy_(torch.where(all_finite, buf, old))
         weights = torch.where(finite, weights, torch.zeros_like(weights))
         return total, weights, all_finite.long()
 

@@ -71,13 +71,22 @@ class WeightedLossMixin:
                  shared: Optional[str] = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.weighter = WEIGHTERS.build(weighter or DEFAULT_WEIGHTER)
+        self.shared = shared
         if shared is not None:
-            self.weighter.attach(self.get_submodule(shared))
+            # Resolved at the first forward: a subclass may build the shared
+            # module after calling this __init__.
+            self._attach_hook = self.register_forward_pre_hook(
+                self._attach_shared)
         elif self.weighter.needs_shared:
             raise ValueError(
                 f'{type(self.weighter).__name__} differentiates against a '
                 f'shared module: set shared=... on {type(self).__name__} '
                 "(e.g. shared='backbone')")
+
+    def _attach_shared(self, module, args) -> None:
+        """Give the weighter the shared module, once."""
+        self._attach_hook.remove()
+        self.weighter.attach(self.get_submodule(self.shared))
 
     def parse_losses(self, losses: Dict[str, Tensor]
                      ) -> Tuple[Tensor, Dict[str, Tensor]]:

@@ -3,12 +3,17 @@ import copy
 import glob
 import json
 import os.path as osp
+import subprocess
+import sys
 
 import pytest
 import torch
 from mmengine.runner import Runner
 
+from mtlw.utils import read_scalars, weight_series
 from toy import toy_runner_cfg
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 WEIGHTER = dict(type='CoVWeighting')
 
@@ -62,3 +67,18 @@ def test_load_from_checkpoint_restores_weighter(tmp_path):
     state = loaded.model.state_dict()
     for key, value in weighter_state(runner).items():
         torch.testing.assert_close(state[key], value, msg=key)
+
+
+def test_plot_weights_reads_logged_weights_and_scales(tmp_path):
+    train(tmp_path, 4)
+    series = weight_series(read_scalars(str(tmp_path)))
+    iters, weights, scales = series['b.loss_l1']
+    record = [r for r in read_scalars(str(tmp_path)) if r.get('iter') == 4][0]
+    assert iters == [2, 4]
+    assert weights[-1] == record['weight/b.loss_l1']
+    assert scales[-1] == pytest.approx(weights[-1] * record['b.loss_l1'])
+    out = tmp_path / 'w.png'
+    subprocess.run([sys.executable,
+                    osp.join(ROOT, 'tools', 'analysis', 'plot_weights.py'),
+                    str(tmp_path), '--out', str(out)], check=True, cwd=ROOT)
+    assert out.read_bytes()[:4] == b'\x89PNG'

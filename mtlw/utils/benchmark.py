@@ -1,0 +1,79 @@
+"""Timing helpers shared by the benchmark scripts in ``tools/``."""
+import copy
+import statistics
+import time
+from typing import Callable, Optional
+
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import DefaultScope
+
+from mtlw.registry import DATASETS, MODELS
+
+
+def synchronize(device: str) -> None:
+    """Wait for the device (no-op on CPU)."""
+    if device.startswith('cuda'):
+        torch.cuda.synchronize()
+
+
+def time_per_call(fn: Callable[[], object], iters: int, warmup: int = 3,
+                  device: str = 'cpu') -> float:
+    """Median seconds per call of ``fn`` over ``iters`` calls, after warm-up.
+
+    Args:
+        fn (callable): The work to time.
+        iters (int): Timed calls.
+        warmup (int): Untimed calls first.
+        device (str): Synchronised around every call when it is a GPU.
+
+    Returns:
+        float: Median seconds per call.
+    """
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(iters):
+        synchronize(device)
+        start = time.perf_counter()
+        fn()
+        synchronize(device)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def train_step_from_config(cfg: Config, batch_size: int,
+                           weighter: Optional[dict] = None,
+                           device: str = 'cpu') -> Callable[[], dict]:
+    """A closure running one training step of a config's model.
+
+    The model, its optimizer wrapper and one batch of the config's training
+    set are built once; each call runs ``model.train_step`` on that batch.
+
+    Args:
+        cfg (Config): A training config.
+        batch_size (int): Samples in the batch.
+        weighter (dict, optional): Replaces ``cfg.model.weighter``.
+        device (str): Where the model runs.
+
+    Returns:
+        callable: ``step() -> log_vars``.
+    """
+    cfg = copy.deepcopy(cfg)
+    if weighter is not None:
+        cfg.model.weighter = weighter
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope',
+                                                      'mmseg')):
+        model = MODELS.build(cfg.model).to(device)
+        model.init_weights()
+        dataset = DATASETS.build(cfg.train_dataloader.dataset)
+        optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    batch = pseudo_collate([dataset[i] for i in range(batch_size)])
+    model.train()
+
+    def step() -> dict:
+        return model.train_step(batch, optim_wrapper)
+
+    return step

@@ -1,0 +1,168 @@
+"""Per-step cost of every weighting rule.
+
+1. The weighter alone, for 32 losses (monodepth) and for 3 (tasks): one
+   training call plus the backward of its total, against a plain sum.
+2. With ``--step-config``: a training step of that config (its own weighter),
+   so each rule's cost is also given as a share of a real step.
+3. With ``--mt-config``: whole training steps of a multi-task config with
+   static weighting and with GradNorm / MGDA in both gradient modes.
+
+On a GPU (``--device cuda``) the loss-only rules run under
+``torch.cuda.set_sync_debug_mode('error')`` with ``nonfinite='mask'``, so a
+host synchronisation inside a rule fails the run.
+
+Example:
+    python tools/benchmark_weighting.py \\
+        --step-config configs/synthetic/encnet_static.py \\
+        --mt-config configs/synthetic/lsb_multidec_equal.py
+"""
+import argparse
+import contextlib
+from typing import Dict, List, Optional
+
+import torch
+from mmengine.config import Config
+
+import mtlw  # noqa: F401
+from mtlw.registry import WEIGHTERS
+from mtlw.utils import time_per_call, train_step_from_config
+
+GRADIENT_RULES = {
+    'GradNorm (params)': dict(type='GradNorm', mode='params'),
+    'GradNorm (representation)': dict(type='GradNorm',
+                                      mode='representation'),
+    'MGDA (params)': dict(type='MGDA', mode='params'),
+    'MGDA-UB (representation)': dict(type='MGDA', mode='representation'),
+}
+
+
+def loss_names(num_losses: int) -> List[str]:
+    """``g<j>.loss_<i>``: four groups for 32 losses, one per loss for 3."""
+    group = 8 if num_losses > 8 else 1
+    return [f'g{i // group}.loss_{i:02d}' for i in range(num_losses)]
+
+
+def loss_only_rules(num_losses: int) -> Dict[str, dict]:
+    """Configs of every loss-only rule for ``num_losses`` losses."""
+    groups = sorted({name.split('.')[0] for name in loss_names(num_losses)})
+    return {
+        'StaticWeighting': dict(type='StaticWeighting'),
+        'CoVWeighting': dict(type='CoVWeighting'),
+        'UncertaintyWeighting': dict(type='UncertaintyWeighting',
+                                     num_losses=num_losses),
+        'DWA': dict(type='DWA', period=10),
+        'GLS': dict(type='GLS'),
+        'LossScaleBalancing': dict(type='LossScaleBalancing', period=10),
+        'RLW': dict(type='RLW'),
+        'FAMO': dict(type='FAMO'),
+        'HierarchicalWeighting': dict(
+            type='HierarchicalWeighting',
+            groups={g: rf'^{g}\.' for g in groups},
+            inner=dict(type='CoVWeighting'),
+            outer=dict(type='DWA', period=10)),
+    }
+
+
+def time_rule(cfg: Optional[dict], num_losses: int, iters: int,
+              device: str) -> float:
+    """Seconds per training call (+ backward); ``cfg=None`` times a sum."""
+    leaves = torch.rand(num_losses, device=device).add_(0.5)
+    leaves.requires_grad_(True)
+    names = loss_names(num_losses)
+    weighter = None
+    if cfg is not None:
+        weighter = WEIGHTERS.build(dict(cfg, nonfinite='mask')).to(device)
+        weighter.bind_runtime(iters_per_epoch=10)
+        weighter.train()
+
+    def call() -> None:
+        losses = {name: leaves[i] * 1.0 for i, name in enumerate(names)}
+        total = (weighter(losses)[0] if weighter is not None else
+                 sum(losses.values()))
+        total.backward()
+
+    checked = (torch.cuda.set_sync_debug_mode if device.startswith('cuda')
+               else None)
+    if checked is None:
+        return time_per_call(call, iters, device=device)
+    call()  # first call sets up state (allowed to synchronise)
+    checked('error')
+    try:
+        return time_per_call(call, iters, device=device)
+    finally:
+        checked('default')
+
+
+def print_table(title: str, header: List[str], rows: List[list]) -> None:
+    print(f'\n### {title}\n')
+    print('| ' + ' | '.join(header) + ' |')
+    print('|' + '---|' * len(header))
+    for row in rows:
+        print('| ' + ' | '.join(str(cell) for cell in row) + ' |')
+
+
+def bench_loss_only(iters: int, device: str, step_time: Optional[float]):
+    rows = []
+    for num_losses in (32, 3):
+        base = time_rule(None, num_losses, iters, device)
+        for name, cfg in loss_only_rules(num_losses).items():
+            seconds = time_rule(cfg, num_losses, iters, device)
+            share = (f'{100 * (seconds - base) / step_time:.2f} %'
+                     if step_time else '-')
+            rows.append([name, num_losses, f'{seconds * 1e6:.0f}',
+                         f'{(seconds - base) * 1e6:.0f}', share])
+    print_table(f'Loss-only rules on {device} (microseconds per step)',
+                ['rule', 'K', 'call + backward', 'over a plain sum',
+                 'of a training step'], rows)
+
+
+def bench_steps(config: str, batch_size: int, iters: int, device: str,
+                rules: Dict[str, Optional[dict]]) -> Dict[str, float]:
+    cfg = Config.fromfile(config)
+    shared = cfg.model.get('shared') or 'backbone'
+    times = {}
+    for name, weighter in rules.items():
+        if weighter is not None and weighter['type'] in ('GradNorm', 'MGDA'):
+            cfg.model.shared = shared
+        step = train_step_from_config(cfg, batch_size, weighter, device)
+        times[name] = time_per_call(step, iters, device=device)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--iters', type=int, default=200,
+                        help='timed calls per loss-only rule')
+    parser.add_argument('--step-config', help='config whose step is timed')
+    parser.add_argument('--mt-config', help='multi-task config for GradNorm '
+                        'and MGDA')
+    parser.add_argument('--batch-size', type=int, default=4)
+    parser.add_argument('--step-iters', type=int, default=10)
+    parser.add_argument('--threads', type=int, default=None)
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    step_time = None
+    if args.step_config:
+        step_time = bench_steps(args.step_config, args.batch_size,
+                                args.step_iters, args.device,
+                                {'config': None})['config']
+        print(f'training step of {args.step_config}: '
+              f'{step_time * 1e3:.1f} ms (batch {args.batch_size})')
+    bench_loss_only(args.iters, args.device, step_time)
+    if args.mt_config:
+        times = bench_steps(args.mt_config, args.batch_size, args.step_iters,
+                            args.device,
+                            dict({'StaticWeighting': dict(
+                                type='StaticWeighting')}, **GRADIENT_RULES))
+        base = times['StaticWeighting']
+        print_table(f'Training steps of {args.mt_config} on {args.device}',
+                    ['rule', 'ms per step', 'x static'],
+                    [[name, f'{t * 1e3:.1f}', f'{t / base:.2f}']
+                     for name, t in times.items()])
+
+
+if __name__ == '__main__':
+    with contextlib.suppress(KeyboardInterrupt):
+        main()
