@@ -4,6 +4,7 @@ import logging
 import os
 
 import mtlw  # noqa: F401  (compat layer and registration come first)
+import torch
 from mmengine.config import DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
@@ -36,6 +37,10 @@ def parse_args() -> argparse.Namespace:
 
 def enable_amp(cfg) -> None:
     """Switch the config's optimizer wrapper to mmengine's AMP wrapper."""
+    if not torch.cuda.is_available():
+        raise RuntimeError(
+            '--amp needs a GPU: mmengine 0.10.7 AmpOptimWrapper runs on CUDA, '
+            'NPU, MLU or MUSA devices only')
     wrapper = cfg.optim_wrapper
     if wrapper.get('type') == 'AmpOptimWrapper':
         print_log('AMP is already enabled in the config', logger='current',
