@@ -1,10 +1,26 @@
 from .base import BaseWeighter, NonFiniteLossError, all_reduce_mean
+from .cov_weighting import CoVWeighting
+from .dwa import DWA
+from .famo import FAMO
+from .gls import GLS
+from .grad_norm import GradNorm
+from .gradient_weighter import GradientWeighter
+from .hierarchical_weighting import HierarchicalWeighting
+from .loss_scale_balancing import LossScaleBalancing
+from .mgda import MGDA
+from .min_norm_solver import min_norm_solver
+from .periodic import PeriodicWeighter
+from .rlw import RLW
 from .static_weighting import StaticWeighting
+from .uncertainty_weighting import UncertaintyWeighting
 from .weighted_model import (WeightedLossMixin, get_weighter,
                              reduce_loss_dict, with_weighter)
 
 __all__ = [
+    'GradNorm', 'GradientWeighter', 'MGDA', 'min_norm_solver',
     'BaseWeighter', 'NonFiniteLossError', 'all_reduce_mean',
     'StaticWeighting', 'WeightedLossMixin', 'get_weighter',
-    'reduce_loss_dict', 'with_weighter'
+    'reduce_loss_dict', 'with_weighter', 'CoVWeighting', 'DWA', 'FAMO',
+    'GLS', 'HierarchicalWeighting', 'LossScaleBalancing', 'PeriodicWeighter',
+    'RLW', 'UncertaintyWeighting'
 ]

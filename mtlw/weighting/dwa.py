@@ -1,0 +1,77 @@
+"""Dynamic Weight Average: weights from the rate of loss descent."""
+from typing import Optional, Tuple
+
+import torch
+from torch import Tensor
+
+from mtlw.registry import WEIGHTERS
+from .periodic import PeriodicWeighter
+from .safe_math import safe_div
+
+
+def dwa_weights(last_means: Tensor, before_last_means: Tensor,
+                temperature: float) -> Tensor:
+    """``w_i = K exp(r_i / T) / sum_j exp(r_j / T)``, ``r_i = Lbar_i(e-1) /
+    Lbar_i(e-2)``.
+
+    A ratio with a zero denominator is taken as 1 (no change).
+
+    Args:
+        last_means (Tensor): (K,) period means of the last period, e-1.
+        before_last_means (Tensor): (K,) period means of period e-2.
+        temperature (float): T.
+
+    Returns:
+        Tensor: (K,) weights summing to K.
+    """
+    ratio = safe_div(last_means, before_last_means, fallback=1.0)
+    return last_means.numel() * torch.softmax(ratio / temperature, dim=0)
+
+
+@WEIGHTERS.register_module()
+class DWA(PeriodicWeighter):
+    """Dynamic Weight Average (Liu, Johns, Davison, "End-to-End Multi-Task
+    Learning with Attention", CVPR 2019).
+
+    With ``Lbar_i(e)`` the mean of the observed, unweighted loss ``i`` over
+    period ``e``: ``w_i = 1`` during the first two periods, then
+    ``w_i(e) = K exp(r_i / T) / sum_j exp(r_j / T)`` with
+    ``r_i = Lbar_i(e-1) / Lbar_i(e-2)``. A loss that falls more slowly gets
+    more weight. Weights are constant within a period;
+    ``total = sum_i w_i L_i``.
+
+    Args:
+        temperature (float): T; larger is softer. Defaults to 2 (the paper).
+        period (int, optional): Period in iterations; defaults to one epoch
+            (the paper). See :class:`PeriodicWeighter`.
+        nonfinite (str): See :class:`BaseWeighter`.
+    """
+
+    def __init__(self, temperature: float = 2.0, period: Optional[int] = None,
+                 nonfinite: str = 'raise') -> None:
+        super().__init__(period=period, nonfinite=nonfinite)
+        if temperature <= 0:
+            raise ValueError(f'temperature must be > 0, got {temperature!r}')
+        self.temperature = temperature
+
+    def init_state(self, num_losses: int) -> None:
+        super().init_state(num_losses)
+        for name in ('last_means', 'before_last_means'):
+            self.register_buffer(
+                name, torch.zeros(num_losses, device=self.step.device))
+
+    def weigh(self, losses: Tensor, observed: Tensor) -> Tuple[Tensor, Tensor]:
+        weights = torch.where(
+            self.periods_done >= 2,
+            dwa_weights(self.last_means, self.before_last_means,
+                        self.temperature),
+            torch.ones_like(observed))
+        if self.training:
+            ended, means = self.accumulate(observed)
+            self.before_last_means.copy_(
+                torch.where(ended, self.last_means, self.before_last_means))
+            self.last_means.copy_(torch.where(ended, means, self.last_means))
+        return (weights * losses).sum(), weights
+
+    def extra_repr(self) -> str:
+        return f'temperature={self.temperature}, ' + super().extra_repr()
