@@ -1,0 +1,267 @@
+"""The base of the rules that weigh losses by their gradients."""
+from abc import abstractmethod
+from typing import Dict, List, Optional, Tuple
+
+import torch
+import torch.distributed as dist
+from torch import Tensor, nn
+from torch.utils.hooks import RemovableHandle
+
+from .base import BaseWeighter, all_reduce_mean
+
+GRADIENT_MODES = ('params', 'representation')
+
+
+def view_outputs(output: object, views: List[Tensor]) -> object:
+    """``output`` with every tensor that requires grad replaced by a view of
+    itself, appended to ``views``.
+
+    The views are new graph nodes used only outside the module, so the
+    gradient with respect to them holds only the paths outside the module
+    (an output computed inside the module from an earlier output does not
+    count twice) and a backward to them does not enter the module.
+
+    Args:
+        output: What a module's ``forward`` returned: a tensor, or lists,
+            tuples (named too) and dicts of them, nested. Anything else is
+            kept as it is.
+        views (list[Tensor]): Receives the views, in order.
+
+    Returns:
+        The output, of the same structure.
+    """
+    if isinstance(output, Tensor):
+        if output.requires_grad:
+            output = output.view_as(output)
+            views.append(output)
+        return output
+    if isinstance(output, dict):
+        return type(output)(
+            (key, view_outputs(value, views)) for key, value in output.items())
+    if isinstance(output, (list, tuple)):
+        items = [view_outputs(item, views) for item in output]
+        if hasattr(output, '_fields'):
+            return type(output)(*items)
+        return type(output)(items)
+    return output
+
+
+def _world_size() -> int:
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_world_size()
+    return 1
+
+
+class GradientWeighter(BaseWeighter):
+    """Base of the rules that look at the gradient of every loss.
+
+    Such a rule needs the model's shared module (the model's ``shared=``,
+    handed over by :meth:`attach`) and, at every training step, one
+    ``torch.autograd.grad`` per loss, ``g_i = d L_i / d X``, where ``X`` is
+
+    - ``mode='params'``: the shared module's parameters that require grad.
+      Point ``shared`` at a single layer (``shared='backbone.layer4'``) to
+      use only that layer, as GradNorm does with the last shared layer;
+    - ``mode='representation'``: the shared module's output ``Z`` (all its
+      tensors when it returns a tuple, list or dict), captured by a forward
+      hook while the module trains with grad enabled and kept until the
+      weighter's call of that step. The hook hands views of the outputs on
+      (:func:`view_outputs`), so each backward stops at ``Z``, through the
+      heads only: the cheap mode. With several outputs (a backbone's
+      stages), ``g_i`` is the gradient reaching each output from outside the
+      module.
+
+    From the gradients a rule receives only their Gram matrix
+    ``G_ij = <g_i, g_j>`` (or its diagonal, the squared norms, when the
+    class sets ``pairwise = False``), in float32.
+
+    Distributed training: the Gram matrix is that of the gradients of the
+    rank-averaged losses, identical on every rank. In params mode the
+    (K, P) gradient matrix is averaged over ranks before the products; in
+    representation mode every rank holds the gradients for its own samples,
+    so the local Gram matrices are summed and divided by the squared world
+    size (the losses are batch means). One collective per step.
+
+    AMP: with a loss scaler bound by :meth:`bind_runtime`, each loss is
+    multiplied by the current scale before differentiation and its gradient
+    divided by it, so half-precision gradients do not underflow. A step
+    whose gradients are not finite is one the scaler skips: the rule's
+    previous weights are used and its state is left as it was.
+
+    In eval mode, without grad or without a graph, the current weights are
+    used and nothing is differentiated or updated. A training step reads the
+    device for the finiteness of the gradients (and for the loss scale).
+
+    Args:
+        mode (str): ``'params'`` or ``'representation'``. Defaults to
+            ``'params'``.
+        nonfinite (str): See :class:`BaseWeighter`.
+    """
+
+    needs_shared = True
+    #: Whether the rule needs the products of different gradients.
+    pairwise: bool = True
+
+    def __init__(self, mode: str = 'params', nonfinite: str = 'raise') -> None:
+        super().__init__(nonfinite=nonfinite)
+        if mode not in GRADIENT_MODES:
+            raise ValueError(f'{type(self).__name__} mode must be one of '
+                             f'{GRADIENT_MODES}, got {mode!r}')
+        self.mode = mode
+        # A plain list keeps the module out of this module's children, so
+        # it is neither in the state dict twice nor given to the optimizer.
+        self._shared: List[nn.Module] = []
+        self._hook: Optional[RemovableHandle] = None
+        self._captured: List[Tensor] = []
+        self._grad_scaler: Optional[object] = None
+
+    # ------------------------------------------------------------------
+    # What a rule implements
+    # ------------------------------------------------------------------
+    @abstractmethod
+    def current_weights(self) -> Tensor:
+        """The (K,) weights in force, used when nothing is updated."""
+
+    @abstractmethod
+    def update(self, gram: Tensor, observed: Tensor) -> Tensor:
+        """Update the rule's state from one training step.
+
+        Args:
+            gram (Tensor): (K, K) Gram matrix of the loss gradients, or the
+                (K,) squared norms if ``pairwise`` is False; finite.
+            observed (Tensor): (K,) detached rank-averaged losses.
+
+        Returns:
+            Tensor: The (K,) weights for this step's total.
+        """
+
+    # ------------------------------------------------------------------
+    # Runtime
+    # ------------------------------------------------------------------
+    def attach(self, module: nn.Module) -> None:
+        """Use ``module`` as the shared module (replacing any earlier one).
+
+        Args:
+            module (nn.Module): The module named by the model's ``shared``.
+        """
+        if not isinstance(module, nn.Module):
+            raise TypeError(f'{type(self).__name__}.attach expects an '
+                            f'nn.Module, got {type(module).__name__}')
+        if self._hook is not None:
+            self._hook.remove()
+            self._hook = None
+        self._shared = [module]
+        self._captured = []
+        if self.mode == 'representation':
+            self._hook = module.register_forward_hook(self._capture)
+
+    def bind_runtime(self, iters_per_epoch: Optional[int] = None,
+                     grad_scaler: Optional[object] = None) -> None:
+        """Keep the AMP loss scaler (``iters_per_epoch`` is not used)."""
+        self._grad_scaler = grad_scaler
+
+    def _capture(self, module: nn.Module, inputs: object,
+                 output: object) -> object:
+        """Forward hook: hand views of the outputs on and keep them."""
+        if module.training and torch.is_grad_enabled():
+            return view_outputs(output, self._captured)
+        return None
+
+    @property
+    def shared_module(self) -> nn.Module:
+        """The attached shared module."""
+        if not self._shared:
+            raise RuntimeError(
+                f'{type(self).__name__} has no shared module: build the model '
+                "with shared=... (e.g. shared='backbone') or call "
+                'weighter.attach(module)')
+        return self._shared[0]
+
+    # ------------------------------------------------------------------
+    # The step
+    # ------------------------------------------------------------------
+    def forward(self, losses: Dict[str, Tensor]
+                ) -> Tuple[Tensor, Dict[str, Tensor]]:
+        """Combine ``losses`` as :meth:`BaseWeighter.forward` does, then drop
+        the captured outputs, so no graph outlives the step."""
+        try:
+            return super().forward(losses)
+        finally:
+            self._captured = []
+
+    def weigh(self, losses: Tensor, observed: Tensor
+              ) -> Tuple[Tensor, Tensor]:
+        if not (self.training and torch.is_grad_enabled()
+                and losses.requires_grad):
+            weights = self.current_weights()
+        else:
+            gram = self.gradient_gram(losses)
+            if bool(torch.isfinite(gram).all()):
+                weights = self.update(gram, observed)
+            else:
+                weights = self.current_weights()
+        weights = weights.detach().clone()
+        return (weights * losses).sum(), weights
+
+    def gradient_gram(self, losses: Tensor) -> Tensor:
+        """Gram matrix (or squared norms) of the gradients of ``losses``.
+
+        Args:
+            losses (Tensor): (K,) this rank's losses with their graph.
+
+        Returns:
+            Tensor: (K, K) ``<g_i, g_j>``, or (K,) ``||g_i||^2`` if not
+            ``pairwise``; reduced over ranks and unscaled.
+        """
+        inputs = self._differentiated_tensors()
+        scale = self._loss_scale()
+        world_size = _world_size()
+        average_vectors = self.mode == 'params' and world_size > 1
+        flat = (self._flat_gradient(loss, inputs, scale)
+                for loss in losses.unbind())
+        if self.pairwise or average_vectors:
+            matrix = torch.stack(list(flat))
+            if average_vectors:
+                matrix = all_reduce_mean(matrix)
+            gram = (matrix @ matrix.T if self.pairwise
+                    else matrix.square().sum(1))
+        else:
+            gram = torch.stack([torch.dot(g, g) for g in flat])
+        if self.mode == 'representation' and world_size > 1:
+            gram = all_reduce_mean(gram) / world_size
+        return gram
+
+    def _differentiated_tensors(self) -> List[Tensor]:
+        """The tensors to differentiate against."""
+        module = self.shared_module
+        if self.mode == 'params':
+            tensors = [p for p in module.parameters() if p.requires_grad]
+            missing = 'has no parameter that requires grad'
+        else:
+            tensors = self._captured
+            missing = ('produced no output with grad in this step (outputs '
+                       'are captured only in train mode with grad enabled)')
+        if not tensors:
+            raise RuntimeError(f'{type(self).__name__} (mode={self.mode!r}): '
+                               f'the shared {type(module).__name__} {missing}')
+        return tensors
+
+    def _loss_scale(self) -> float:
+        scaler = self._grad_scaler
+        if scaler is None or not scaler.is_enabled():
+            return 1.0
+        return float(scaler.get_scale())
+
+    @staticmethod
+    def _flat_gradient(loss: Tensor, inputs: List[Tensor],
+                       scale: float) -> Tensor:
+        """``d loss / d inputs`` as one float32 vector (zeros where unused),
+        computed for ``scale * loss`` and divided by ``scale``."""
+        grads = torch.autograd.grad(
+            loss * scale, inputs, retain_graph=True, allow_unused=True,
+            materialize_grads=True)
+        flat = torch.cat([g.reshape(-1) for g in grads]).float()
+        return flat if scale == 1.0 else flat / scale
+
+    def extra_repr(self) -> str:
+        return f'mode={self.mode!r}, ' + super().extra_repr()
