@@ -5,12 +5,11 @@ import torch
 from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
+from .adam import adam_step
 from .gradient_weighter import GradientWeighter
 
 WEIGHT_SUMS = ('num_losses', 'one')
 WEIGHT_OPTIMIZERS = ('adam', 'sgd')
-ADAM_BETAS = (0.9, 0.999)
-ADAM_EPS = 1e-8
 
 
 def relative_inverse_rates(losses: Tensor, initial_losses: Tensor) -> Tensor:
@@ -66,32 +65,6 @@ def grad_norm_weight_gradient(grad_norms: Tensor, weights: Tensor,
     """
     targets = grad_norm_targets(grad_norms, weights, rates, alpha)
     return grad_norms * torch.sign(weights * grad_norms - targets)
-
-
-def adam_step(param: Tensor, grad: Tensor, exp_avg: Tensor,
-              exp_avg_sq: Tensor, step: Tensor,
-              lr: float) -> Tuple[Tensor, Tensor, Tensor]:
-    """One Adam step (betas 0.9, 0.999, eps 1e-8, as ``torch.optim.Adam``).
-
-    Args:
-        param (Tensor): The values to update.
-        grad (Tensor): Their gradient.
-        exp_avg (Tensor): First moment before the step.
-        exp_avg_sq (Tensor): Second moment before the step.
-        step (Tensor): Number of this step, counting from 1.
-        lr (float): Learning rate.
-
-    Returns:
-        tuple[Tensor, Tensor, Tensor]: The new values, first and second
-        moments.
-    """
-    beta1, beta2 = ADAM_BETAS
-    exp_avg = beta1 * exp_avg + (1 - beta1) * grad
-    exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * grad * grad
-    bias1 = 1 - beta1**step
-    bias2 = 1 - beta2**step
-    denominator = exp_avg_sq.sqrt() / bias2.sqrt() + ADAM_EPS
-    return param - lr / bias1 * exp_avg / denominator, exp_avg, exp_avg_sq
 
 
 def renormalize(weights: Tensor, total: float) -> Tensor:
