@@ -1,0 +1,2 @@
+# Random Loss Weighting: softmax of standard normal logits at every step.
+weighter = dict(type='RLW')

@@ -1,0 +1,13 @@
+# Monodepth (ResNet50) on Cityscapes, evaluated on KITTI Eigen, GradNorm (alpha
+# 1.5, weights summing to 1) at decode_head.iconv4, the last layer all 32
+# losses share.
+_base_ = [
+    '../_base_/models/monodepth_r50.py',
+    '../_base_/datasets/cityscapes_stereo.py',
+    '../_base_/schedules/monodepth_cityscapes_100e.py',
+    '../_base_/default_runtime.py',
+    '../_base_/weighters/gradnorm.py',
+]
+model = dict(
+    weighter=dict(_base_.weighter, normalize_to='one'),
+    shared='decode_head.iconv4')

@@ -1,0 +1,9 @@
+# EncNet (MobileNetV2) on SynthScenes, MGDA-UB on the backbone's outputs.
+_base_ = [
+    '../_base_/models/encnet_mobilenetv2.py',
+    '../_base_/datasets/synthscenes_seg.py',
+    '../_base_/schedules/synthetic_cpu.py',
+    '../_base_/default_runtime.py',
+    '../_base_/weighters/mgda.py',
+]
+model = dict(weighter=_base_.weighter, shared='backbone')

@@ -1,0 +1,99 @@
+"""Miniscapes: small Cityscapes-like frames with semantics and depth."""
+import os.path as osp
+from typing import List, Sequence
+
+import numpy as np
+from mmengine.dataset import BaseDataset
+
+from mtlw.registry import DATASETS
+from .cityscapes_depth_seg import CLASSES, PALETTE
+from .depth_seg_utils import check_map_size, check_split, matched_files
+from .utils import check_data_root, read_image
+
+DOCS_PAGE = 'docs/deeplab_synergy.md'
+SPLITS = ('train', 'val', 'test')
+LAYOUT = """\
+data/miniscapes/
+  {train,val,test}/
+    rgb/<i>.jpg       colour image
+    semseg/<i>.png    19 Cityscapes train IDs, 255 ignored
+    depth/<i>.png     uint8 inverse depth, 0 invalid (4 .. 300 m)"""
+#: Depth range of the uint8 inverse-depth encoding, metres.
+MIN_DEPTH, MAX_DEPTH = 4.0, 300.0
+
+
+def miniscapes_depth(png: np.ndarray, min_depth: float = MIN_DEPTH,
+                     max_depth: float = MAX_DEPTH) -> np.ndarray:
+    """Metres from Miniscapes' uint8 inverse depth.
+
+    A pixel ``x > 0`` encodes ``x = 1 + 254 (1/z - 1/max) / (1/min -
+    1/max)``, so ``z = 1 / ((x - 1) / 254 (1/min - 1/max) + 1/max)``:
+    ``x = 1`` is 300 m, ``x = 255`` 4 m; ``x = 0`` is invalid (0).
+
+    Args:
+        png (np.ndarray): (H, W) uint8 image.
+        min_depth (float): Depth of code 255.
+        max_depth (float): Depth of code 1.
+
+    Returns:
+        np.ndarray: (H, W) float32 metres, 0 invalid.
+    """
+    if png.ndim != 2:
+        raise ValueError(f'a Miniscapes depth PNG has one channel, got '
+                         f'shape {png.shape}')
+    code = png.astype(np.float64)
+    inverse = (code - 1) / 254 * (1 / min_depth - 1 / max_depth) \
+        + 1 / max_depth
+    depth = np.where(png > 0, 1 / np.where(png > 0, inverse, 1.0), 0.0)
+    return depth.astype(np.float32)
+
+
+@DATASETS.register_module()
+class MiniscapesDataset(BaseDataset):
+    """Miniscapes (the dataset of report 003): Cityscapes-like street
+    scenes with 19-class semantics and depth stored as uint8 inverse depth
+    between 4 and 300 m (:func:`miniscapes_depth`).
+
+    Samples: ``img`` (H, W, 3) uint8 BGR, ``gt_seg_map`` (H, W) uint8 (255
+    ignored), ``gt_depth_map`` (H, W) float32 metres (0 invalid). Matching
+    ``rgb`` / ``semseg`` / ``depth`` files are checked when the dataset is
+    built; sizes when a sample is read.
+
+    Args:
+        data_root (str): Folder with ``train/``, ``val/``, ``test/``.
+        split (str): One of :data:`SPLITS`.
+        pipeline (Sequence): Transforms.
+        **kwargs: Other :class:`mmengine.dataset.BaseDataset` arguments.
+    """
+
+    METAINFO = dict(classes=CLASSES, palette=PALETTE)
+
+    def __init__(self, data_root: str, split: str = 'train',
+                 pipeline: Sequence = (), **kwargs) -> None:
+        self.split = check_split(split, SPLITS, type(self).__name__)
+        super().__init__(data_root=data_root, pipeline=list(pipeline),
+                         **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        """One entry per ``rgb`` image, with its label files."""
+        check_data_root(self.data_root, LAYOUT, DOCS_PAGE)
+        return matched_files(
+            osp.join(self.data_root, self.split),
+            dict(img_path='rgb/.jpg', seg_map_path='semseg/.png',
+                 depth_path='depth/.png'), LAYOUT)
+
+    def get_data_info(self, idx: int) -> dict:
+        """Load sample ``idx``."""
+        info = super().get_data_info(idx)
+        image = read_image(info['img_path'])
+        size = image.shape[:2]
+        labels = check_map_size(read_image(info['seg_map_path'],
+                                           'grayscale'),
+                                size, info['seg_map_path'])
+        depth = check_map_size(read_image(info['depth_path'], 'grayscale'),
+                               size, info['depth_path'])
+        info.update(img=image, gt_seg_map=labels,
+                    gt_depth_map=miniscapes_depth(depth), img_shape=size,
+                    ori_shape=size, reduce_zero_label=False,
+                    seg_fields=['gt_seg_map', 'gt_depth_map'])
+        return info

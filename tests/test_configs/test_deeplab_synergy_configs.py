@@ -1,0 +1,187 @@
+"""The DeepLabV3+ and synergy configs: the grid is generated and current,
+every config's weighter takes its network's loss keys, and one config per
+setting trains and validates for 2 iterations on fixtures, shrunk."""
+import glob
+import os.path as osp
+import sys
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+from mmengine.runner import Runner
+from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
+
+from depth_seg_fixtures import (write_cityscapes, write_kitti_stereo2015,
+                                write_miniscapes, write_nyuv2_40)
+from mtlw.registry import MODELS, WEIGHTERS
+from mtlw.utils import read_scalars
+
+ROOT = osp.join(osp.dirname(__file__), '..', '..')
+CONFIG_DIR = osp.join(ROOT, 'configs')
+sys.path.insert(0, osp.join(ROOT, 'tools'))
+import generate_deeplab_synergy_configs as generator  # noqa: E402
+
+CONFIGS = sorted(
+    glob.glob(osp.join(CONFIG_DIR, 'deeplab', '*.py')) +
+    glob.glob(osp.join(CONFIG_DIR, 'synergy', '*.py')) +
+    glob.glob(osp.join(CONFIG_DIR, 'synthetic', 'deeplab_*.py')) +
+    glob.glob(osp.join(CONFIG_DIR, 'synthetic', 'synergy_*.py')))
+REPRESENTATIVES = [
+    'deeplab/cityscapes_joint_equal.py',
+    'deeplab/miniscapes_distilled_uncertainty.py',
+    'synthetic/deeplab_branched_gradnorm.py',
+    'synergy/nyuv2_40_lateral_mgda.py',
+    'synergy/kitti_cityscapes_weak_lateral_cov.py',
+    'synthetic/synergy_branchout_s2_equal.py',
+    'synthetic/synergy_weak_lateral_famo.py',
+]
+
+
+def config_name(path: str) -> str:
+    return osp.relpath(path, CONFIG_DIR)
+
+
+def shrink_model(cfg: Config) -> None:
+    """ResNet18 and narrow heads."""
+    model = cfg.model
+    model.backbone.model_name = 'resnet18'
+    if model.type == 'SynergyNet':
+        model.channels = (16, 8, 8, 8, 4)
+    else:
+        model.aspp = dict(channels=8)
+        model.decoder = dict(channels=8, skip_channels=4)
+
+
+def tiny_batch(model, seed=0):
+    generator_ = torch.Generator().manual_seed(seed)
+    samples = []
+    for _ in range(2):
+        sample = SegDataSample()
+        sample.gt_sem_seg = PixelData(data=torch.randint(
+            0, model.tasks['seg'].channels, (1, 64, 64),
+            generator=generator_))
+        sample.gt_depth_map = PixelData(
+            data=torch.rand(1, 64, 64, generator=generator_) * 5 + 1)
+        samples.append(sample)
+    return torch.rand(2, 3, 64, 64, generator=generator_), samples
+
+
+_LOSS_KEYS = {}
+
+
+def loss_keys(cfg: Config):
+    """The loss keys of a config's (shrunk) network, one build per net."""
+    key = (cfg.model.type, cfg.model.get('split'), str(cfg.model.tasks))
+    if key not in _LOSS_KEYS:
+        shrink_model(cfg)
+        with DefaultScope.overwrite_default_scope('mmseg'):
+            model = MODELS.build(cfg.model)
+        inputs, samples = tiny_batch(model)
+        _LOSS_KEYS[key] = [name for name in model.loss(inputs, samples)
+                           if 'loss' in name]
+    return _LOSS_KEYS[key]
+
+
+def test_generated_configs_are_current():
+    assert generator.out_of_date() == {}
+    generated = {osp.normpath(osp.join(ROOT, path))
+                 for path in generator.render_all()}
+    assert generated == {osp.normpath(path) for path in CONFIGS}
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=config_name)
+def test_every_weighter_takes_its_networks_losses(path):
+    cfg = Config.fromfile(path)
+    keys = loss_keys(cfg)
+    weighter = WEIGHTERS.build(cfg.model.weighter).eval()
+    total, weights = weighter({key: torch.tensor(1.0 + index)
+                               for index, key in enumerate(keys)})
+    assert torch.isfinite(total) and list(weights) == keys
+    if weighter.needs_shared:
+        assert cfg.model.shared == 'backbone'
+
+
+def test_the_papers_settings():
+    branched = Config.fromfile(osp.join(CONFIG_DIR, 'deeplab',
+                                        'miniscapes_branched_equal.py'))
+    model = branched.model
+    assert model.backbone.model_name == 'resnet34'
+    assert model.backbone.output_stride == 16
+    assert model.aspp == dict(channels=256, dilations=(3, 6, 9))
+    assert model.decoder == dict(channels=256, skip_channels=48)
+    assert branched.optim_wrapper.optimizer.lr == 1e-4
+    assert branched.train_dataloader.batch_size == 4
+    assert branched.train_cfg.max_epochs == 16
+    synergy = Config.fromfile(osp.join(CONFIG_DIR, 'synergy',
+                                       'nyuv2_40_lateral_equal.py'))
+    assert synergy.model.backbone.model_name == 'resnet50'
+    assert synergy.model.channels == (1024, 512, 256, 128, 64)
+    assert synergy.model.tasks.seg.channels == 40
+    weak = Config.fromfile(osp.join(
+        CONFIG_DIR, 'synergy', 'kitti_cityscapes_weak_lateral_equal.py'))
+    assert weak.model.partial_labels
+
+
+def shrink(cfg: Config, data_root: str, work_dir: str) -> None:
+    """Tiny network and images, fixture data, 2 iterations, validation."""
+    shrink_model(cfg)
+    cfg.work_dir = work_dir
+    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=2,
+                         val_interval=2)
+    cfg.train_dataloader.batch_size = 2
+    cfg.val_dataloader.batch_size = 1
+    cfg.default_hooks.logger.interval = 1
+    cfg.default_hooks.checkpoint = None
+    cfg.experiment_name = cfg.visualizer.name = work_dir
+    cfg.visualizer.vis_backends = [dict(type='LocalVisBackend')]
+    for loader in (cfg.train_dataloader, cfg.val_dataloader):
+        loader.num_workers = 0
+        loader.persistent_workers = False
+    train = cfg.train_dataloader.dataset
+    datasets = train.datasets if train.type == 'ConcatDataset' else [train]
+    for dataset in datasets + [cfg.val_dataloader.dataset]:
+        if dataset.type == 'SynthScenesMultiTaskDataset':
+            dataset.num_samples, dataset.img_size = 2, (32, 64)
+            continue
+        dataset.data_root = osp.join(data_root, dataset.type)
+        for step in dataset.pipeline:
+            if step.type in ('RandomResize', 'Resize'):
+                step.scale = (64, 32)
+            if step.type == 'RandomCrop':
+                step.crop_size = (16, 32)
+    cfg.test_dataloader = cfg.val_dataloader
+
+
+def write_fixtures(root: str) -> str:
+    write_cityscapes(osp.join(root, 'CityscapesDepthSegDataset'), 'train')
+    write_cityscapes(osp.join(root, 'CityscapesDepthSegDataset'), 'val',
+                     size=(32, 64))
+    for split in ('train', 'val'):
+        write_miniscapes(osp.join(root, 'MiniscapesDataset'), split,
+                         size=(32, 64))
+    for split in ('train', 'test'):
+        write_nyuv2_40(osp.join(root, 'NYUv2Depth40Dataset'), split,
+                       size=(32, 64))
+    write_kitti_stereo2015(osp.join(root, 'KittiStereo2015DepthDataset'))
+    return root
+
+
+@pytest.mark.parametrize('name', REPRESENTATIVES)
+def test_two_iterations_train_and_validate_on_fixtures(name, tmp_path,
+                                                      monkeypatch):
+    monkeypatch.setattr(Config, 'pretty_text',
+                        property(lambda self: repr(self.to_dict())))
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, name))
+    shrink(cfg, write_fixtures(str(tmp_path / 'data')),
+           str(tmp_path / 'work'))
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    records = read_scalars(str(tmp_path / 'work'))
+    assert runner.iter == 2
+    assert any('seg/mIoU' in r for r in records), records
+    assert any('depth/rmse' in r for r in records), records
+    logged = {k[len('weight/'):] for r in records for k in r
+              if k.startswith('weight/')}
+    assert logged == set(runner.model.weighter.loss_names)

@@ -1,0 +1,138 @@
+"""The generic multi-task base: targets, loss keys, predictions, padding."""
+import pytest
+import torch
+from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
+from torch import nn
+
+from lsb_fixtures import fake_samples
+from mtlw.models.multitask import (DenseTask, MultiTaskDataPreProcessor,
+                                   MultiTaskDensePredictor, task_fields)
+from mtlw.registry import MODELS
+
+TASKS = dict(
+    depth=dict(channels=1, loss=dict(type='DepthLogL1Loss'),
+               value_range=(0.5, 10.0)),
+    normal=dict(channels=3, loss=dict(type='NormalCosineLoss')),
+    seg=dict(channels=4, loss=dict(type='SegRangeCELoss')),
+    edge=dict(channels=2, loss=dict(type='L1StdLoss')))
+CHANNELS = {name: spec['channels'] for name, spec in TASKS.items()}
+
+
+class ConstantNet(MultiTaskDensePredictor):
+    """Outputs fixed maps at half resolution (or whatever ``outputs`` is)."""
+
+    def __init__(self, tasks, width=3, **kwargs):
+        super().__init__(tasks, **kwargs)
+        self.backbone = nn.Conv2d(3, width, 1)
+        self.outputs = None
+
+    def forward_tasks(self, inputs):
+        if self.outputs is not None:
+            return self.outputs
+        total = sum(task.channels for task in self.tasks.values())
+        base = self.backbone(inputs)[:, :1].mean() * 0
+        height, width = inputs.shape[-2] // 2, inputs.shape[-1] // 2
+        maps = torch.arange(total, dtype=torch.float32).view(1, -1, 1, 1)
+        return self.split_tasks(
+            maps.expand(len(inputs), total, height, width) + base)
+
+
+def test_task_fields_and_default_kinds():
+    assert task_fields('seg', 'seg') == ('gt_sem_seg', 'pred_sem_seg')
+    assert task_fields('depth', 'depth') == ('gt_depth_map', 'pred_depth_map')
+    assert task_fields('edge2d', 'dense') == ('gt_edge2d_map',
+                                              'pred_edge2d_map')
+    task = DenseTask('curvature', 2, dict(type='L1StdLoss'))
+    assert (task.kind, task.gt_field) == ('dense', 'gt_curvature_map')
+    with pytest.raises(ValueError, match="kind must be one of"):
+        task_fields('x', 'mask')
+    with pytest.raises(ValueError, match="without '.'"):
+        DenseTask('a.b', 1, dict(type='L1StdLoss'))
+
+
+def test_loss_keys_are_prefixed_and_read_the_right_targets():
+    model = ConstantNet(tasks=TASKS)
+    samples = fake_samples(CHANNELS, 2, 8, 6)
+    losses = model.loss(torch.zeros(2, 3, 8, 6), samples)
+    assert list(losses) == [
+        'depth.loss_log_l1', 'depth.loss_range_min', 'depth.loss_range_max',
+        'normal.loss_cos', 'normal.loss_unit', 'seg.loss_ce',
+        'seg.loss_range', 'edge.loss_l1', 'edge.loss_std']
+    # the edge maps are the constants 8 and 9 (channels after 1 + 3 + 4);
+    # the ground truth is in [1, 2): the L1 term is sum_c |pred_c - gt_c|
+    gt = torch.stack([s.gt_edge_map.data for s in samples])
+    expected = (torch.tensor([8.0, 9.0]).view(1, 2, 1, 1) - gt).abs()
+    assert losses['edge.loss_l1'].item() == pytest.approx(
+        expected.sum(1).mean().item(), rel=1e-6)
+
+
+def test_shared_names_a_layer_the_subclass_builds():
+    model = ConstantNet(tasks=TASKS, weighter=dict(type='MGDA'),
+                        shared='backbone')
+    model(torch.zeros(1, 3, 4, 4), fake_samples(CHANNELS, 1, 4, 4), 'loss')
+    assert model.weighter.shared_module is model.backbone
+    with pytest.raises(ValueError, match='shared'):
+        ConstantNet(tasks=TASKS, weighter=dict(type='MGDA'))
+
+
+def test_missing_ground_truth_and_outputs_fail_clearly():
+    model = ConstantNet(tasks=TASKS)
+    samples = fake_samples(CHANNELS, 2, 8, 6)
+    del samples[1].gt_normal_map
+    with pytest.raises(KeyError, match="'gt_normal_map' but data sample 1"):
+        model.loss(torch.zeros(2, 3, 8, 6), samples)
+    model.outputs = dict(depth=torch.zeros(1, 1, 4, 3))
+    with pytest.raises(KeyError, match=r"no output for the tasks \['normal'"):
+        model.loss(torch.zeros(1, 3, 8, 6), samples[:1])
+    with pytest.raises(ValueError, match=r'needs \(B, 10, H, W\)'):
+        model.split_tasks(torch.zeros(1, 9, 2, 2))
+
+
+def test_predictions_are_cropped_resized_and_post_processed():
+    model = ConstantNet(tasks=TASKS)
+    model.outputs = dict(
+        depth=torch.tensor([[[[0.1, 20.0], [3.0, 5.0]]]]),
+        normal=torch.tensor([3.0, 0.0, 4.0]).view(1, 3, 1, 1).expand(
+            1, 3, 2, 2),
+        seg=torch.tensor([0.0, 2.0, 1.0, 0.5]).view(1, 4, 1, 1).expand(
+            1, 4, 2, 2),
+        edge=torch.ones(1, 2, 2, 2))
+    # the input is 2 x 2; the image filled its top-left pixel only and was
+    # stored at 3 x 5 before resizing
+    sample = SegDataSample(metainfo=dict(img_shape=(1, 1),
+                                         ori_shape=(3, 5)))
+    [out] = model.predict(torch.zeros(1, 3, 2, 2), [sample])
+    depth = out.pred_depth_map.data
+    assert depth.shape == (1, 3, 5)
+    assert torch.all(depth == 0.5)  # 0.1 clamped to the value range
+    normal = out.pred_normal_map.data
+    assert torch.allclose(normal[:, 0, 0], torch.tensor([0.6, 0.0, 0.8]))
+    assert torch.all(out.pred_sem_seg.data == 1)
+    assert out.seg_logits.data.shape == (4, 3, 5)
+    assert out.pred_edge_map.data.shape == (2, 3, 5)
+
+
+def test_preprocessor_pads_maps_with_their_invalid_values():
+    preprocessor = MultiTaskDataPreProcessor(pad_size_divisor=4)
+    samples = fake_samples(dict(depth=1, seg=3, normal=3), 1, 3, 5)
+    samples[0].gt_depth_map = PixelData(data=torch.ones(1, 3, 5))
+    samples[0].gt_sem_seg = PixelData(data=torch.zeros(1, 3, 5).long())
+    data = preprocessor(dict(inputs=[torch.ones(3, 3, 5)],
+                             data_samples=samples), training=True)
+    assert data['inputs'].shape == (1, 3, 4, 8)
+    sample = data['data_samples'][0]
+    assert sample.metainfo['img_shape'] == (3, 5)
+    assert sample.metainfo['pad_shape'] == (4, 8)
+    depth = sample.gt_depth_map.data
+    assert depth.shape == (1, 4, 8) and depth[0, :3, :5].eq(1).all()
+    assert depth[0, 3].eq(0).all() and depth[0, :, 5:].eq(0).all()
+    assert sample.gt_sem_seg.data[0, 3].eq(255).all()
+    assert sample.gt_normal_map.data[:, 3].eq(0).all()
+
+
+def test_registered_subclass_builds_from_a_config():
+    MODELS.register_module(module=ConstantNet, force=True)
+    model = MODELS.build(dict(type='ConstantNet', tasks=TASKS, width=5))
+    assert model.backbone.out_channels == 5
+    assert isinstance(model.data_preprocessor, MultiTaskDataPreProcessor)
