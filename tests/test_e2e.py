@@ -36,9 +36,11 @@ def test_train_test_and_plot_on_synthscenes(tmp_path):
     checkpoint = osp.join(work_dir, 'iter_3.pth')
     assert osp.isfile(checkpoint)
 
+    out_dir = tmp_path / 'predictions'
     log = run_tool('tools/test.py', CONFIG, checkpoint, '--work-dir',
-                   work_dir, '--cfg-options', *TINY[5:])
+                   work_dir, '--out', str(out_dir), '--cfg-options', *TINY[5:])
     assert 'aAcc' in log and 'mIoU' in log
+    assert len(list(out_dir.glob('*.png'))) == 4
     results = [osp.join(root, name) for root, _, names in os.walk(work_dir)
                for name in names if name.endswith('.json')
                and not name.startswith('scalars')]
