@@ -1,8 +1,8 @@
 """Metrics and pure metric functions of mtlw."""
 from . import functional  # noqa: F401
-from .metrics import (DepthMetric, MultiTaskMetric, NormalMetric,
+from .metrics import (PerImageDepthMetric, MultiTaskMetric, NormalMetric,
                       TaskErrorMetric)
 
 __all__ = [
-    'DepthMetric', 'MultiTaskMetric', 'NormalMetric', 'TaskErrorMetric'
+    'PerImageDepthMetric', 'MultiTaskMetric', 'NormalMetric', 'TaskErrorMetric'
 ]

@@ -24,7 +24,7 @@ def test_depth_metric_is_registered_and_averages_per_image(tmp_path):
     preds = [gt * (1 + 0.3 * torch.randn(4, 6)).clamp(0.2) for gt in gts]
     gts[1][0] = 0  # invalid pixels
     out = tmp_path / 'per_image.json'
-    metric = METRICS.build(dict(type='DepthMetric', output_file=str(out)))
+    metric = METRICS.build(dict(type='PerImageDepthMetric', output_file=str(out)))
     # the evaluator hands dicts, models may hand data samples: both work
     metric.process({}, [make_sample(preds[0], gts[0], 'a.png').to_dict()])
     metric.process({}, [make_sample(p, g, f'{n}.png')
@@ -51,13 +51,13 @@ def test_depth_metric_caps_clamps_and_crops():
     pred = torch.full((10, 20), 10.0)
     pred[0, 0] = 1.0
     pred[5, 5] = 200.0  # clamped to 80 before scoring
-    metric = METRICS.build(dict(type='DepthMetric'))
+    metric = METRICS.build(dict(type='PerImageDepthMetric'))
     metric.process({}, [make_sample(pred, gt)])
     assert metric.results[0]['errors']['abs_rel'] == pytest.approx(
         (80 - 10) / 10 / 199)
     # with the Garg crop (rows 4..8, cols 0..18) the bad pixel (5, 5) stays
     # in and (0, 0) stays out, so only the count of pixels changes
-    cropped = METRICS.build(dict(type='DepthMetric', crop='garg'))
+    cropped = METRICS.build(dict(type='PerImageDepthMetric', crop='garg'))
     assert cropped.image_errors(pred, gt)['abs_rel'] == pytest.approx(
         7 / (5 * 19))
     pred[5, 5] = 10.0
@@ -66,7 +66,7 @@ def test_depth_metric_caps_clamps_and_crops():
 
 
 def test_depth_metric_skips_images_without_valid_pixels():
-    metric = METRICS.build(dict(type='DepthMetric', max_depth=5.0))
+    metric = METRICS.build(dict(type='PerImageDepthMetric', max_depth=5.0))
     gt = torch.full((2, 2), 4.0)
     metric.process({}, [make_sample(gt * 2, gt),
                         make_sample(gt, torch.full((2, 2), 6.0))])
@@ -75,10 +75,10 @@ def test_depth_metric_skips_images_without_valid_pixels():
 
 def test_depth_metric_errors():
     with pytest.raises(ValueError, match='min_depth=1.0, max_depth=1.0'):
-        METRICS.build(dict(type='DepthMetric', min_depth=1.0, max_depth=1.0))
+        METRICS.build(dict(type='PerImageDepthMetric', min_depth=1.0, max_depth=1.0))
     with pytest.raises(ValueError, match="unknown depth evaluation crop"):
-        METRICS.build(dict(type='DepthMetric', crop='nyu'))
-    metric = METRICS.build(dict(type='DepthMetric'))
+        METRICS.build(dict(type='PerImageDepthMetric', crop='nyu'))
+    metric = METRICS.build(dict(type='PerImageDepthMetric'))
     with pytest.raises(ValueError,
                        match=r'\(2, 2\) and gt_depth_map \(3, 3\)'):
         metric.process({}, [make_sample(torch.ones(2, 2), torch.ones(3, 3))])

@@ -9,7 +9,7 @@ from mmseg.structures import SegDataSample
 from mtlw.registry import METRICS
 
 TASKS = dict(
-    depth=dict(type='DepthMetric', min_depth=1e-3, max_depth=10.0),
+    depth=dict(type='PerImageDepthMetric', min_depth=1e-3, max_depth=10.0),
     normal=dict(type='NormalMetric'),
     seg=dict(type='IoUMetric', iou_metrics=['mIoU']),
     edge2d=dict(type='TaskErrorMetric', task='edge2d',

@@ -51,7 +51,7 @@ def test_range_metric_scores_near_pixels_only():
 def test_score_metric_adds_the_score():
     metric = METRICS.build(dict(
         type='MultiTaskScoreMetric',
-        tasks=dict(depth=dict(type='DepthMetric', max_depth=80.0))))
+        tasks=dict(depth=dict(type='PerImageDepthMetric', max_depth=80.0))))
     metric.process(None, [depth_sample([2.0, 4.0], [2.0, 5.0])])
     with pytest.raises(KeyError, match='seg/mIoU'):
         metric.evaluate(1)

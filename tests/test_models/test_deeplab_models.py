@@ -105,6 +105,16 @@ def test_networks_shapes_losses_and_gradients(model_type, keys):
     assert model.backbone.body.timm_model.conv1.weight.grad.abs().sum() > 0
 
 
+def test_encoder_keeps_stride_16_with_a_dilated_last_stage():
+    model = build('DeepLabJoint')
+    skip, last = model.backbone(torch.rand(1, 3, 64, 128))
+    assert skip.shape[-2:] == (16, 32) and last.shape[-2:] == (4, 8)
+    layer4 = model.backbone.body.timm_model.layer4
+    assert layer4[1].conv1.dilation == (2, 2)
+    assert (model.backbone.skip_channels, model.backbone.out_channels) == (
+        64, 512)
+
+
 def test_joint_head_predicts_every_channel_at_once():
     model = build('DeepLabJoint')
     assert model.head.decoder.predict.out_channels == NUM_CLASSES + 1

@@ -2,7 +2,7 @@
 
 Usage: python tools/analysis/win_rate.py RESULTS_A RESULTS_B [--metrics ...]
 
-RESULTS_* are the per-image files DepthMetric writes with
+RESULTS_* are the per-image files PerImageDepthMetric writes with
 ``output_file=...json|.csv`` (see mtlw/evaluation/functional/
 per_image_results.py); e.g. ``python tools/test.py CONFIG CKPT
 --cfg-options test_evaluator.output_file=work_dirs/a/per_image.json``.

@@ -43,5 +43,5 @@ val_evaluator = dict(
     type='MultiTaskScoreMetric',
     tasks=dict(
         seg=dict(type='IoUMetric', iou_metrics=['mIoU']),
-        depth=dict(type='DepthMetric', min_depth=1e-3, max_depth=80.0)))
+        depth=dict(type='PerImageDepthMetric', min_depth=1e-3, max_depth=80.0)))
 test_evaluator = val_evaluator

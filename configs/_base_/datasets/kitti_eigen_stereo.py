@@ -39,5 +39,5 @@ val_dataloader = dict(
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(
-    type='DepthMetric', min_depth=1e-3, max_depth=80.0, crop='garg')
+    type='PerImageDepthMetric', min_depth=1e-3, max_depth=80.0, crop='garg')
 test_evaluator = val_evaluator

@@ -41,5 +41,5 @@ val_evaluator = dict(
     type='MultiTaskScoreMetric',
     tasks=dict(
         seg=dict(type='IoUMetric', iou_metrics=['mIoU']),
-        depth=dict(type='DepthMetric', min_depth=4.0, max_depth=300.0)))
+        depth=dict(type='PerImageDepthMetric', min_depth=4.0, max_depth=300.0)))
 test_evaluator = val_evaluator

@@ -33,7 +33,7 @@ val_evaluator = dict(
     tasks=dict(
         seg=dict(type='IoUMetric', iou_metrics=['mIoU']),
         depth=[
-            dict(type='DepthMetric', min_depth=1e-3, max_depth=10.0),
+            dict(type='PerImageDepthMetric', min_depth=1e-3, max_depth=10.0),
             dict(type='RangeDepthMetric', max_eval_depth=4.0,
                  max_depth=10.0, prefix='depth_4m'),
             dict(type='RangeDepthMetric', max_eval_depth=6.0,

@@ -37,7 +37,7 @@ test_dataloader = val_dataloader
 val_evaluator = dict(
     type='MultiTaskMetric',
     tasks=dict(
-        depth=dict(type='DepthMetric', min_depth=1e-3, max_depth=80.0),
+        depth=dict(type='PerImageDepthMetric', min_depth=1e-3, max_depth=80.0),
         normal=dict(type='NormalMetric'),
         seg=dict(type='IoUMetric', iou_metrics=['mIoU'])))
 test_evaluator = val_evaluator

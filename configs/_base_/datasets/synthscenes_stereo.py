@@ -23,5 +23,5 @@ val_dataloader = dict(
         type=dataset_type, split='val', num_samples=48,
         img_size=img_size, test_mode=True, pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='DepthMetric', min_depth=1e-3, max_depth=80.0)
+val_evaluator = dict(type='PerImageDepthMetric', min_depth=1e-3, max_depth=80.0)
 test_evaluator = val_evaluator

@@ -25,7 +25,7 @@ default_hooks = dict(
                     save_best=None))
 val_evaluator = dict(
     tasks=dict(depth=[
-        dict(type='DepthMetric', min_depth=1e-3, max_depth=80.0),
+        dict(type='PerImageDepthMetric', min_depth=1e-3, max_depth=80.0),
         dict(type='RangeDepthMetric', max_eval_depth=4.0, max_depth=80.0,
              prefix='depth_4m'),
         dict(type='RangeDepthMetric', max_eval_depth=6.0, max_depth=80.0,

@@ -10,7 +10,7 @@ pixels of ONE image (``n`` of them) and ``d = log p - log g``:
 - ``log10    = mean(|log10 p - log10 g|)``
 - ``delta_k  = mean(max(p / g, g / p) < 1.25^k)`` for k = 1, 2, 3
 - ``silog    = 100 sqrt(mean(d^2) - mean(d)^2)``, the KITTI depth benchmark's
-  scale-invariant log error (mmseg's ``DepthMetric`` uses
+  scale-invariant log error (mmseg's ``PerImageDepthMetric`` uses
   ``sqrt(mean(d^2) - 0.5 mean(d)^2)`` instead).
 
 Datasets are scored by averaging these per-image values over the images, as

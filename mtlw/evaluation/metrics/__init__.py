@@ -1,9 +1,9 @@
-from .depth_metric import DepthMetric
+from .depth_metric import PerImageDepthMetric
 from .multitask_metric import MultiTaskMetric
 from .multitask_score_metric import MultiTaskScoreMetric
 from .normal_metric import NormalMetric
 from .range_depth_metric import RangeDepthMetric
 from .task_error_metric import TaskErrorMetric
 
-__all__ = ['DepthMetric', 'MultiTaskMetric', 'MultiTaskScoreMetric',
+__all__ = ['PerImageDepthMetric', 'MultiTaskMetric', 'MultiTaskScoreMetric',
            'NormalMetric', 'RangeDepthMetric', 'TaskErrorMetric']

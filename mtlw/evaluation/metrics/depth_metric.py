@@ -2,7 +2,6 @@
 import logging
 from typing import Any, Dict, List, Optional, Sequence
 
-import mmseg.evaluation  # noqa: F401  (registers mmseg's DepthMetric first)
 import numpy as np
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
@@ -40,12 +39,13 @@ def _as_image(depth: Tensor, name: str) -> Tensor:
     return depth
 
 
-@METRICS.register_module(force=True)
-class DepthMetric(BaseMetric):
+@METRICS.register_module()
+class PerImageDepthMetric(BaseMetric):
     """Depth errors per image, averaged over images (monodepth protocol).
 
-    Replaces mmseg's ``DepthMetric`` of the same name in the registry. For
-    each image, the ground-truth pixels with ``min_depth < gt < max_depth``
+    Beside what mmseg's ``DepthMetric`` computes, it clamps the
+    predictions, offers the Garg crop and writes per-image records for the
+    win rate (``output_file``). For each image, the ground-truth pixels with ``min_depth < gt < max_depth``
     (and inside the optional crop) are scored; the prediction is first
     clamped to ``[min_depth, max_depth]``, as monodepth's KITTI evaluation
     does (80 m cap by default). Each metric of
@@ -83,7 +83,7 @@ class DepthMetric(BaseMetric):
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         if not 0 < min_depth < max_depth:
-            raise ValueError(f'DepthMetric needs 0 < min_depth < max_depth, '
+            raise ValueError(f'PerImageDepthMetric needs 0 < min_depth < max_depth, '
                              f'got min_depth={min_depth}, '
                              f'max_depth={max_depth}')
         if crop is not None:
@@ -130,11 +130,11 @@ class DepthMetric(BaseMetric):
                    if item['errors'] is not None]
         skipped = len(results) - len(records)
         if skipped:
-            print_log(f'DepthMetric: {skipped} of {len(results)} images have '
+            print_log(f'PerImageDepthMetric: {skipped} of {len(results)} images have '
                       'no valid ground-truth pixel and were skipped',
                       logger='current', level=logging.WARNING)
         if not records:
-            raise ValueError('DepthMetric: no image has a valid ground-truth '
+            raise ValueError('PerImageDepthMetric: no image has a valid ground-truth '
                              f'pixel in ({self.min_depth}, {self.max_depth})')
         if self.output_file:
             save_per_image_results(self.output_file, records)

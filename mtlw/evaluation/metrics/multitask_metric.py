@@ -11,7 +11,7 @@ from ..functional.delta_m import CONVENTIONS, delta_m, load_baseline
 class MultiTaskMetric(BaseMetric):
     """Runs one metric (or several) per task and adds Delta_m.
 
-    Each task's metrics are ordinary metrics (``DepthMetric``,
+    Each task's metrics are ordinary metrics (``PerImageDepthMetric``,
     ``NormalMetric``, mmseg's ``IoUMetric``, ``TaskErrorMetric``, ...) whose
     ``prefix`` defaults to the task name, so results read ``depth/rmse``,
     ``normal/angle_mean``, ``seg/mIoU``. With ``delta_m``, the multi-task

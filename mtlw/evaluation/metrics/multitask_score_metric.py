@@ -18,7 +18,7 @@ class MultiTaskScoreMetric(MultiTaskMetric):
         miou_key (str): Result holding the mean IoU in percent. Defaults
             to ``'seg/mIoU'`` (mmseg's ``IoUMetric`` under task ``seg``).
         silog_key (str): Result holding the SILog error. Defaults to
-            ``'depth/silog'`` (``DepthMetric`` under task ``depth``).
+            ``'depth/silog'`` (``PerImageDepthMetric`` under task ``depth``).
         **kwargs: ``delta_m``, ``collect_device``, ``prefix``.
     """
 

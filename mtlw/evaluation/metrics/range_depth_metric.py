@@ -4,12 +4,12 @@ from typing import Optional
 from torch import Tensor
 
 from mtlw.registry import METRICS
-from .depth_metric import DepthMetric
+from .depth_metric import PerImageDepthMetric
 
 
 @METRICS.register_module()
-class RangeDepthMetric(DepthMetric):
-    """:class:`DepthMetric` over the pixels with ground truth ``<= range``.
+class RangeDepthMetric(PerImageDepthMetric):
+    """:class:`PerImageDepthMetric` over the pixels with ground truth ``<= range``.
 
     Paper 004 (Tables 4-7) scores depth on the pixels whose true depth is at
     most 4, 6 or 8 m. Predictions are still clamped to ``[min_depth,
@@ -20,7 +20,7 @@ class RangeDepthMetric(DepthMetric):
 
     Args:
         max_eval_depth (float): The range bound in metres (inclusive).
-        **kwargs: :class:`DepthMetric` arguments (``min_depth``,
+        **kwargs: :class:`PerImageDepthMetric` arguments (``min_depth``,
             ``max_depth``, ``crop``, ``clamp_pred``, ``output_file``,
             ``collect_device``, ``prefix``).
     """

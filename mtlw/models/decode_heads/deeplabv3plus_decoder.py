@@ -52,6 +52,7 @@ class DeepLabV3PlusDecoder(BaseModule):
             ConvModule(channels, channels, 3, padding=1, norm_cfg=norm_cfg))
         self.se = se_layer(channels) if se else nn.Identity()
         self.predict = nn.Conv2d(channels, out_channels, 1)
+        self.channels = channels
         self.out_channels = out_channels
 
     def forward(self, x: Tensor,

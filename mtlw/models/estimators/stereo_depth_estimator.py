@@ -174,7 +174,7 @@ class StereoDepthEstimator(WeightedLossMixin, StereoDepthNet):
     resized to ``ori_shape`` and turned into depth with the camera in the
     metainfo (``focal`` in pixels at the original width, ``baseline`` in
     metres): ``pred_disp_map`` (pixels) and ``pred_depth_map`` (metres), the
-    fields :class:`~mtlw.evaluation.DepthMetric` reads.
+    fields :class:`~mtlw.evaluation.PerImageDepthMetric` reads.
 
     Gradient-based weighters: the last layer shared by all 32 losses is the
     decoder's ``iconv4`` (stride 8, feeding the coarsest head and every finer

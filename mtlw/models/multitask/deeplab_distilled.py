@@ -44,7 +44,7 @@ class DeepLabDistilled(SemanticDepthPredictor):
         super().__init__(tasks, **kwargs)
         self.backbone = DeepLabEncoder(backbone, in_channels)
         self.heads = task_heads(self.tasks, self.backbone, aspp, decoder)
-        channels = decoder.get('channels', 256)
+        channels = next(iter(self.heads.values())).decoder.channels
         self.distillation = CrossTaskDistillation(list(self.tasks), channels)
         second = {key: value for key, value in decoder.items()
                   if key != 'skip_channels'}
