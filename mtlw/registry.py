@@ -19,7 +19,6 @@ from mmseg.registry import (DATASETS, EVALUATOR, HOOKS, LOG_PROCESSORS,
                             VISUALIZERS)
 
 
-
 def _build_in_own_scope(cfg: dict, registry: Registry, *args, **kwargs):
     """Build from ``registry`` itself, whatever the default scope is.
 

@@ -11,7 +11,8 @@ CONFIG = osp.join(ROOT, 'configs', 'synthetic', 'encnet_cov.py')
 TINY = [
     'train_cfg.max_iters=3', 'train_cfg.val_interval=3',
     'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=3',
-    'train_dataloader.batch_size=2', 'train_dataloader.dataset.img_size=[32,64]',
+    'train_dataloader.batch_size=2',
+    'train_dataloader.dataset.img_size=[32,64]',
     'val_dataloader.dataset.num_samples=4',
     'val_dataloader.dataset.img_size=[32,64]',
     'test_dataloader.dataset.num_samples=4',
@@ -23,7 +24,8 @@ def run_tool(*args: str) -> str:
     env = dict(os.environ, OMP_NUM_THREADS='2')
     result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 0, (result.stdout[-3000:] +
+                                    result.stderr[-3000:])
     return result.stdout + result.stderr
 
 

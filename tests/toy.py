@@ -86,7 +86,7 @@ def toy_runner_cfg(work_dir: str, max_iters: int, weighter: dict,
 
 @HOOKS.register_module(force=True)
 class DumpWeighterStateHook(Hook):
-    """Saves every rank's weighter state to ``work_dir/weighter_rank<r>.pth``."""
+    """Saves each rank's weighter state as ``weighter_rank<r>.pth``."""
 
     def after_train(self, runner) -> None:
         state = get_weighter(runner.model).state_dict()

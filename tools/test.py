@@ -1,4 +1,4 @@
-"""Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [options]``."""
+"""Evaluate a checkpoint: ``python tools/test.py CONFIG CKPT [options]``."""
 import argparse
 import os
 import os.path as osp

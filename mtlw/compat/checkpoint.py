@@ -1,11 +1,12 @@
 """Lets torch >= 2.6 load the checkpoints mmengine 0.10.7 writes.
 
-Since torch 2.6, ``torch.load`` defaults to ``weights_only=True`` and refuses any
-class it does not know. mmengine 0.10.7 calls ``torch.load`` without that argument
-and stores its message hub (``HistoryBuffer`` objects holding numpy arrays) in
-every checkpoint, so ``--resume`` fails. Instead of turning the safety check off,
-the few classes mmengine stores are added to torch's allowlist: a checkpoint from
-elsewhere still cannot run code while being loaded.
+Since torch 2.6, ``torch.load`` defaults to ``weights_only=True`` and
+refuses any class it does not know. mmengine 0.10.7 calls ``torch.load``
+without that argument and stores its message hub (``HistoryBuffer`` objects
+holding numpy arrays) in every checkpoint, so ``--resume`` fails. Instead of
+turning the safety check off, the few classes mmengine stores are added to
+torch's allowlist: a checkpoint from elsewhere still cannot run code while
+being loaded.
 """
 from typing import List
 

@@ -1,4 +1,4 @@
-"""A stand-in for ``mmcv._ext`` when mmcv is installed without its compiled ops.
+"""A stand-in for ``mmcv._ext`` when mmcv comes without its compiled ops.
 
 mmsegmentation imports ``mmcv.ops`` at module level, and ``mmcv.ops`` loads the
 compiled extension ``mmcv._ext``. mmcv-lite has no such extension and the full

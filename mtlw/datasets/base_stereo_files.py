@@ -110,4 +110,3 @@ def checked_file(path: str, what: str) -> str:
     if not osp.isfile(path):
         raise FileNotFoundError(f'{what} not found: {path}')
     return path
-

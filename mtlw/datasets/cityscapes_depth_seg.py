@@ -121,4 +121,3 @@ class CityscapesDepthSegDataset(BaseDataset):
             info['gt_depth_map'] = disparity_png_to_depth(
                 png, focal=CITYSCAPES_FOCAL * width / 2048)
         return info
-

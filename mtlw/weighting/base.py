@@ -48,10 +48,10 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
 
     A weighter is called at the model's loss-combining point (its
     ``parse_losses``): ``total, weights = weighter(losses)`` with ``losses`` a
-    dict of scalar tensors. ``total`` keeps the graph; ``weights`` are detached,
-    with the same keys. Running statistics are buffers and learnable values are
-    parameters, so the whole state travels with the model's checkpoint. Nothing
-    leaves the device in the weighting itself.
+    dict of scalar tensors. ``total`` keeps the graph; ``weights`` are
+    detached, with the same keys. Running statistics are buffers and
+    learnable values are parameters, so the whole state travels with the
+    model's checkpoint. Nothing leaves the device in the weighting itself.
 
     The loss names are fixed at the first call (and saved in the state dict
     as the buffer ``loss_names_code``);

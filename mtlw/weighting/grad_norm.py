@@ -1,6 +1,4 @@
 """GradNorm: loss weights learned to balance the losses' gradient norms."""
-from typing import Tuple
-
 import torch
 from torch import Tensor
 
@@ -129,14 +127,18 @@ class GradNorm(GradientWeighter):
             ``'one'`` (sum 1).
         mode (str): See :class:`GradientWeighter`. Defaults to ``'params'``.
         nonfinite (str): See :class:`BaseWeighter`.
+        single_backward (bool): See :class:`GradientWeighter`. Defaults to
+            True.
     """
 
     pairwise = False
 
     def __init__(self, alpha: float = 1.5, weight_lr: float = 0.025,
                  optimizer: str = 'adam', normalize_to: str = 'num_losses',
-                 mode: str = 'params', nonfinite: str = 'raise') -> None:
-        super().__init__(mode=mode, nonfinite=nonfinite)
+                 mode: str = 'params', nonfinite: str = 'raise',
+                 single_backward: bool = True) -> None:
+        super().__init__(mode=mode, nonfinite=nonfinite,
+                         single_backward=single_backward)
         if optimizer not in WEIGHT_OPTIMIZERS:
             raise ValueError(f'GradNorm optimizer must be one of '
                              f'{WEIGHT_OPTIMIZERS}, got {optimizer!r}')

@@ -1,6 +1,7 @@
 """The base of the rules that weigh losses by their gradients."""
+import warnings
 from abc import abstractmethod
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import torch
 import torch.distributed as dist
@@ -46,6 +47,88 @@ def view_outputs(output: object, views: List[Tensor]) -> object:
     return output
 
 
+def reach(roots: Sequence[object], stops: Set[object]
+          ) -> Tuple[Set[object], List[Tensor]]:
+    """The autograd nodes reached from ``roots`` without entering ``stops``,
+    and the leaf tensors (parameters) among them, in the order met.
+
+    Args:
+        roots (Sequence): Autograd nodes (``tensor.grad_fn``); None is
+            skipped.
+        stops (set): Nodes where the walk ends (not included).
+
+    Returns:
+        tuple[set, list[Tensor]]: The nodes and the leaves.
+    """
+    stack = [node for node in dict.fromkeys(roots) if node is not None
+             and node not in stops]
+    nodes, leaves = set(stack), []
+    while stack:
+        node = stack.pop()
+        leaf = getattr(node, 'variable', None)  # an AccumulateGrad node
+        if leaf is not None:
+            leaves.append(leaf)
+        for child, _ in node.next_functions:
+            if child is not None and child not in nodes and child not in stops:
+                nodes.add(child)
+                stack.append(child)
+    return nodes, leaves
+
+
+def head_leaves(losses: Tensor, outputs: Sequence[Tensor]
+                ) -> Optional[List[Tensor]]:
+    """The leaves (the heads' parameters) that ``losses`` reach without
+    passing through ``outputs``.
+
+    Returns None when a path from the losses enters the graph below the
+    outputs other than through them (a head using a tensor or a parameter
+    that the outputs are computed from): then the gradients at the outputs
+    and at these leaves do not make up the whole gradient.
+
+    Args:
+        losses (Tensor): The losses, with their graph.
+        outputs (Sequence[Tensor]): Non-leaf tensors the losses depend on.
+
+    Returns:
+        list[Tensor] or None: The leaves, or None.
+    """
+    stops = {output.grad_fn for output in outputs}
+    above, leaves = reach([losses.grad_fn], stops)
+    below, _ = reach([child for stop in stops
+                      for child, _ in stop.next_functions], set())
+    return None if above & below else leaves
+
+
+def single_backward_total(total: Tensor, tensors: Sequence[Tensor],
+                          gradients: Sequence[Sequence[Optional[Tensor]]],
+                          weights: Tensor) -> Tensor:
+    """``total`` in value, whose backward puts ``sum_i w_i g_i`` on
+    ``tensors`` (and from there into the graph below them) only.
+
+    With ``g_i`` the gradients of loss ``i`` with respect to ``tensors``
+    (None where it does not reach one), the surrogate
+    ``S = sum_t <t, sum_i w_i g_i^t>`` has exactly these gradients, and
+    ``S - S.detach() + total.detach()`` keeps the value of ``total``.
+
+    Args:
+        total (Tensor): The weighted total ``sum_i w_i L_i``.
+        tensors (Sequence[Tensor]): The tensors differentiated against.
+        gradients (Sequence): Per loss, float32 gradients for ``tensors``.
+        weights (Tensor): (K,) detached weights.
+
+    Returns:
+        Tensor: The total to call ``backward`` on.
+    """
+    surrogate = total.new_zeros(())
+    for index, tensor in enumerate(tensors):
+        parts = [weight * grads[index] for weight, grads
+                 in zip(weights.unbind(), gradients)
+                 if grads[index] is not None]
+        if parts:
+            surrogate = surrogate + (tensor * sum(parts)).sum()
+    return surrogate - surrogate.detach() + total.detach()
+
+
 def _world_size() -> int:
     if dist.is_available() and dist.is_initialized():
         return dist.get_world_size()
@@ -88,6 +171,22 @@ class GradientWeighter(BaseWeighter):
     whose gradients are not finite is one the scaler skips: the rule's
     previous weights are used and its state is left as it was.
 
+    Single backward (representation mode, ``single_backward=True``): each
+    ``autograd.grad`` also returns the gradients of the leaves the loss
+    reaches outside the shared module (the heads' parameters, found by
+    walking the graph from the losses to ``Z``), and the returned total is
+    :func:`single_backward_total`: the value of ``sum_i w_i L_i``, whose
+    backward runs only from ``Z`` down through the shared module (plus one
+    product per head parameter) and leaves exactly the gradients of
+    ``sum_i w_i L_i`` in ``.grad``. The heads are thus differentiated once
+    per loss, not once more by the optimizer's backward; the heads'
+    gradients of every loss are held until that backward. A step with
+    non-finite gradients, or a model whose heads also use what ``Z`` is
+    computed from (e.g. a skip connection around the shared module, which
+    warns), gets the plain total. ``autograd.grad`` fires no parameter
+    hooks, so DDP's gradient reduction runs only in the optimizer's
+    backward, as usual.
+
     In eval mode, without grad or without a graph, the current weights are
     used and nothing is differentiated or updated. A training step reads the
     device for the finiteness of the gradients (and for the loss scale).
@@ -96,18 +195,22 @@ class GradientWeighter(BaseWeighter):
         mode (str): ``'params'`` or ``'representation'``. Defaults to
             ``'params'``.
         nonfinite (str): See :class:`BaseWeighter`.
+        single_backward (bool): Whether representation mode returns the
+            single-backward total. Ignored in params mode. Defaults to True.
     """
 
     needs_shared = True
     #: Whether the rule needs the products of different gradients.
     pairwise: bool = True
 
-    def __init__(self, mode: str = 'params', nonfinite: str = 'raise') -> None:
+    def __init__(self, mode: str = 'params', nonfinite: str = 'raise',
+                 single_backward: bool = True) -> None:
         super().__init__(nonfinite=nonfinite)
         if mode not in GRADIENT_MODES:
             raise ValueError(f'{type(self).__name__} mode must be one of '
                              f'{GRADIENT_MODES}, got {mode!r}')
         self.mode = mode
+        self.single_backward = single_backward
         # A plain list keeps the module out of this module's children, so
         # it is neither in the state dict twice nor given to the optimizer.
         self._shared: List[nn.Module] = []
@@ -191,17 +294,22 @@ class GradientWeighter(BaseWeighter):
 
     def weigh(self, losses: Tensor, observed: Tensor
               ) -> Tuple[Tensor, Tensor]:
-        if not (self.training and torch.is_grad_enabled()
+        weights, tensors, gradients = self.current_weights(), [], []
+        if (self.training and torch.is_grad_enabled()
                 and losses.requires_grad):
-            weights = self.current_weights()
-        else:
-            gram = self.gradient_gram(losses)
+            inputs = self._differentiated_tensors()
+            leaves = self._single_backward_leaves(losses, inputs)
+            gram, gradients = self._gram_and_gradients(losses, inputs, leaves)
+            tensors = inputs + (leaves or [])
             if bool(torch.isfinite(gram).all()):
                 weights = self.update(gram, observed)
             else:
-                weights = self.current_weights()
+                gradients = []
         weights = weights.detach().clone()
-        return (weights * losses).sum(), weights
+        total = (weights * losses).sum()
+        if gradients:
+            total = single_backward_total(total, tensors, gradients, weights)
+        return total, weights
 
     def gradient_gram(self, losses: Tensor) -> Tensor:
         """Gram matrix (or squared norms) of the gradients of ``losses``.
@@ -214,11 +322,31 @@ class GradientWeighter(BaseWeighter):
             ``pairwise``; reduced over ranks and unscaled.
         """
         inputs = self._differentiated_tensors()
+        return self._gram_and_gradients(losses, inputs, None)[0]
+
+    def _gram_and_gradients(self, losses: Tensor, inputs: List[Tensor],
+                            leaves: Optional[List[Tensor]]
+                            ) -> Tuple[Tensor, List[List[Optional[Tensor]]]]:
+        """:meth:`gradient_gram` of the gradients at ``inputs`` and, unless
+        ``leaves`` is None, every loss's gradients of ``inputs + leaves``
+        (taken by the same ``autograd.grad``)."""
+        tensors = inputs + (leaves or [])
         scale = self._loss_scale()
         world_size = _world_size()
         average_vectors = self.mode == 'params' and world_size > 1
-        flat = (self._flat_gradient(loss, inputs, scale)
-                for loss in losses.unbind())
+        kept = []
+
+        def flat_gradients():
+            for loss in losses.unbind():
+                grads = self._loss_gradients(loss, tensors, scale)
+                if leaves is not None:
+                    kept.append(grads)
+                yield torch.cat([
+                    (torch.zeros_like(tensor, dtype=torch.float)
+                     if grad is None else grad).reshape(-1)
+                    for tensor, grad in zip(inputs, grads)])
+
+        flat = flat_gradients()
         if self.pairwise or average_vectors:
             matrix = torch.stack(list(flat))
             if average_vectors:
@@ -229,7 +357,22 @@ class GradientWeighter(BaseWeighter):
             gram = torch.stack([torch.dot(g, g) for g in flat])
         if self.mode == 'representation' and world_size > 1:
             gram = all_reduce_mean(gram) / world_size
-        return gram
+        return gram, kept
+
+    def _single_backward_leaves(self, losses: Tensor, outputs: List[Tensor]
+                                ) -> Optional[List[Tensor]]:
+        """The heads' leaves for the single backward, or None when it is
+        off, in params mode, or not exact for this graph (which warns)."""
+        if not (self.single_backward and self.mode == 'representation'):
+            return None
+        leaves = head_leaves(losses, outputs)
+        if leaves is None:
+            warnings.warn(
+                f'{type(self).__name__}: the losses use what the output of '
+                f'the shared {type(self.shared_module).__name__} is computed '
+                'from other than through that output; this step takes the '
+                'plain total (single_backward does not apply)')
+        return leaves
 
     def _differentiated_tensors(self) -> List[Tensor]:
         """The tensors to differentiate against."""
@@ -253,15 +396,17 @@ class GradientWeighter(BaseWeighter):
         return float(scaler.get_scale())
 
     @staticmethod
-    def _flat_gradient(loss: Tensor, inputs: List[Tensor],
-                       scale: float) -> Tensor:
-        """``d loss / d inputs`` as one float32 vector (zeros where unused),
-        computed for ``scale * loss`` and divided by ``scale``."""
+    def _loss_gradients(loss: Tensor, tensors: List[Tensor],
+                        scale: float) -> List[Optional[Tensor]]:
+        """``d loss / d tensors`` in float32 (None where unused), computed
+        for ``scale * loss`` and divided by ``scale``."""
         grads = torch.autograd.grad(
-            loss * scale, inputs, retain_graph=True, allow_unused=True,
-            materialize_grads=True)
-        flat = torch.cat([g.reshape(-1) for g in grads]).float()
-        return flat if scale == 1.0 else flat / scale
+            loss * scale, tensors, retain_graph=True, allow_unused=True)
+        return [None if grad is None
+                else grad.float() if scale == 1.0 else grad.float() / scale
+                for grad in grads]
 
     def extra_repr(self) -> str:
-        return f'mode={self.mode!r}, ' + super().extra_repr()
+        return (f'mode={self.mode!r}, '
+                f'single_backward={self.single_backward}, '
+                + super().extra_repr())

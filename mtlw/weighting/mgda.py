@@ -79,12 +79,16 @@ class MGDA(GradientWeighter):
         mode (str): ``'params'`` (MGDA) or ``'representation'`` (MGDA-UB).
             Defaults to ``'params'``.
         nonfinite (str): See :class:`BaseWeighter`.
+        single_backward (bool): See :class:`GradientWeighter`. Defaults to
+            True.
     """
 
     def __init__(self, normalization: str = 'none', max_iter: int = 250,
                  stop_crit: float = 1e-5, mode: str = 'params',
-                 nonfinite: str = 'raise') -> None:
-        super().__init__(mode=mode, nonfinite=nonfinite)
+                 nonfinite: str = 'raise', single_backward: bool = True
+                 ) -> None:
+        super().__init__(mode=mode, nonfinite=nonfinite,
+                         single_backward=single_backward)
         _check_normalization(normalization)
         if max_iter < 0:
             raise ValueError(f'MGDA max_iter must be >= 0, got {max_iter}')

@@ -102,7 +102,8 @@ class WeightedLossMixin:
         terms, others = reduce_loss_dict(losses)
         total, _ = self.weighter(terms)
         log_vars = OrderedDict(loss=total.detach())
-        log_vars.update((name, value.detach()) for name, value in terms.items())
+        log_vars.update(
+            (name, value.detach()) for name, value in terms.items())
         log_vars.update(others)
         return total, log_vars
 

@@ -169,10 +169,7 @@ def write_fixtures(root: str) -> str:
 
 
 @pytest.mark.parametrize('name', REPRESENTATIVES)
-def test_two_iterations_train_and_validate_on_fixtures(name, tmp_path,
-                                                      monkeypatch):
-    monkeypatch.setattr(Config, 'pretty_text',
-                        property(lambda self: repr(self.to_dict())))
+def test_two_iterations_train_and_validate_on_fixtures(name, tmp_path):
     cfg = Config.fromfile(osp.join(CONFIG_DIR, name))
     shrink(cfg, write_fixtures(str(tmp_path / 'data')),
            str(tmp_path / 'work'))

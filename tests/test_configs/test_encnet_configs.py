@@ -137,12 +137,7 @@ def shrink(cfg: Config, data_root: str, work_dir: str) -> None:
 
 
 @pytest.mark.parametrize('name', REPRESENTATIVES)
-def test_two_iterations_train_and_validate_on_fixtures(name, tmp_path,
-                                                      monkeypatch):
-    # The runner logs and dumps its config several times; formatting it with
-    # yapf costs seconds each time, a plain dump does the same job here.
-    monkeypatch.setattr(Config, 'pretty_text',
-                        property(lambda self: repr(self.to_dict())))
+def test_two_iterations_train_and_validate_on_fixtures(name, tmp_path):
     cfg = Config.fromfile(osp.join(CONFIG_DIR, name))
     data_root = write_pascal_context(tmp_path / 'data')
     shrink(cfg, data_root, str(tmp_path / 'work'))

@@ -24,7 +24,8 @@ def test_two_cpu_ranks_train_with_identical_weights(tmp_path):
          osp.join(ROOT, 'tests', 'data', 'toy_config.py'), '2',
          '--work-dir', str(tmp_path)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 0, (result.stdout[-3000:] +
+                                    result.stderr[-3000:])
     ranks = [torch.load(tmp_path / f'weighter_rank{r}.pth') for r in (0, 1)]
     assert int(ranks[0]['step']) == 6
     for key, value in ranks[0].items():

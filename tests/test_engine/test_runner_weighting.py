@@ -1,4 +1,4 @@
-"""A weighted model trained by mmengine's Runner: logging, resume, checkpoints."""
+"""A weighted model trained by mmengine's Runner: logs, resume, checkpoints."""
 import copy
 import glob
 import json

@@ -24,7 +24,8 @@ def test_depth_metric_is_registered_and_averages_per_image(tmp_path):
     preds = [gt * (1 + 0.3 * torch.randn(4, 6)).clamp(0.2) for gt in gts]
     gts[1][0] = 0  # invalid pixels
     out = tmp_path / 'per_image.json'
-    metric = METRICS.build(dict(type='PerImageDepthMetric', output_file=str(out)))
+    metric = METRICS.build(
+        dict(type='PerImageDepthMetric', output_file=str(out)))
     # the evaluator hands dicts, models may hand data samples: both work
     metric.process({}, [make_sample(preds[0], gts[0], 'a.png').to_dict()])
     metric.process({}, [make_sample(p, g, f'{n}.png')
@@ -75,7 +76,8 @@ def test_depth_metric_skips_images_without_valid_pixels():
 
 def test_depth_metric_errors():
     with pytest.raises(ValueError, match='min_depth=1.0, max_depth=1.0'):
-        METRICS.build(dict(type='PerImageDepthMetric', min_depth=1.0, max_depth=1.0))
+        METRICS.build(
+            dict(type='PerImageDepthMetric', min_depth=1.0, max_depth=1.0))
     with pytest.raises(ValueError, match="unknown depth evaluation crop"):
         METRICS.build(dict(type='PerImageDepthMetric', crop='nyu'))
     metric = METRICS.build(dict(type='PerImageDepthMetric'))

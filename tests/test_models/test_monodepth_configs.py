@@ -69,7 +69,8 @@ def test_the_paper_settings():
         assert cfg.img_scale == (256, 512)
         # Cityscapes-trained models are evaluated on KITTI Eigen too
         assert cfg.val_dataloader.dataset.type == 'KittiStereoDataset'
-        assert cfg.val_evaluator == dict(type='PerImageDepthMetric', min_depth=1e-3,
+        assert cfg.val_evaluator == dict(type='PerImageDepthMetric',
+                                         min_depth=1e-3,
                                          max_depth=80.0, crop='garg')
     assert kitti.train_cfg.max_epochs == 30 and not kitti.param_scheduler
     assert city.train_cfg.max_epochs == 100

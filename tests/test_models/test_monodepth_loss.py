@@ -132,8 +132,8 @@ def test_monodepth_loss_matches_reference_at_two_scales():
             **np_losses(half['left'], half['right'], *shifts[1], scale=1)}
     assert sorted(got) == sorted(want)
     for name, value in want.items():
-        assert got[name].item() == pytest.approx(value, rel=1e-6,
-                                                  abs=1e-9), name
+        assert got[name].item() == pytest.approx(
+            value, rel=1e-6, abs=1e-9), name
 
 
 def test_monodepth_loss_names_and_count():

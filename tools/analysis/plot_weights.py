@@ -17,7 +17,8 @@ from mtlw.utils import read_scalars, weight_series  # noqa: E402
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('work_dir', help='work dir of tools/train.py')
-    parser.add_argument('--out', help='PNG path (default WORK_DIR/weights.png)')
+    parser.add_argument('--out',
+                        help='PNG path (default WORK_DIR/weights.png)')
     parser.add_argument('--keys', default='.*',
                         help='regular expression selecting loss keys')
     parser.add_argument('--title', help='figure title')

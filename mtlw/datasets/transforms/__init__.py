@@ -7,6 +7,6 @@ from .stereo_random_flip import StereoRandomFlip
 from .stereo_resize import StereoResize
 
 __all__ = [
-    'FillMissingLabels', 'PackMultiTaskInputs', 'RandomFlipWithNormals', 'StereoColorJitter',
-    'StereoRandomFlip', 'StereoResize'
+    'FillMissingLabels', 'PackMultiTaskInputs', 'RandomFlipWithNormals',
+    'StereoColorJitter', 'StereoRandomFlip', 'StereoResize'
 ]

@@ -53,8 +53,8 @@ class FillMissingLabels(BaseTransform):
                 results[key] = np.full((height, width), self.ignore_index,
                                        dtype=np.uint8)
             else:
-                shape = (height, width, 3) if 'normal' in key else (height,
-                                                                     width)
+                shape = ((height, width, 3) if 'normal' in key else
+                         (height, width))
                 results[key] = np.zeros(shape, dtype=np.float32)
         return results
 

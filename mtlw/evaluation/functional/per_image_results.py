@@ -1,4 +1,4 @@
-"""Files of per-image metrics, as written by ``PerImageDepthMetric(output_file=...)``.
+"""Files of per-image metrics (``PerImageDepthMetric(output_file=...)``).
 
 Format: one record per test image, in evaluation order, with the key
 ``image`` (the image path, or its index when the sample has no path) and one

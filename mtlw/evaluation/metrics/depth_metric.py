@@ -45,10 +45,10 @@ class PerImageDepthMetric(BaseMetric):
 
     Beside what mmseg's ``DepthMetric`` computes, it clamps the
     predictions, offers the Garg crop and writes per-image records for the
-    win rate (``output_file``). For each image, the ground-truth pixels with ``min_depth < gt < max_depth``
-    (and inside the optional crop) are scored; the prediction is first
-    clamped to ``[min_depth, max_depth]``, as monodepth's KITTI evaluation
-    does (80 m cap by default). Each metric of
+    win rate (``output_file``). For each image, the ground-truth pixels with
+    ``min_depth < gt < max_depth`` (and inside the optional crop) are
+    scored; the prediction is first clamped to ``[min_depth, max_depth]``,
+    as monodepth's KITTI evaluation does (80 m cap by default). Each metric of
     :func:`mtlw.evaluation.functional.depth_errors.depth_errors` is computed
     per image and averaged over the images (images without a valid pixel are
     skipped and counted in the log).
@@ -83,7 +83,8 @@ class PerImageDepthMetric(BaseMetric):
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         if not 0 < min_depth < max_depth:
-            raise ValueError(f'PerImageDepthMetric needs 0 < min_depth < max_depth, '
+            raise ValueError('PerImageDepthMetric needs 0 < min_depth < '
+                             'max_depth, '
                              f'got min_depth={min_depth}, '
                              f'max_depth={max_depth}')
         if crop is not None:
@@ -130,12 +131,14 @@ class PerImageDepthMetric(BaseMetric):
                    if item['errors'] is not None]
         skipped = len(results) - len(records)
         if skipped:
-            print_log(f'PerImageDepthMetric: {skipped} of {len(results)} images have '
-                      'no valid ground-truth pixel and were skipped',
+            print_log(f'PerImageDepthMetric: {skipped} of {len(results)} '
+                      'images have no valid ground-truth pixel and were '
+                      'skipped',
                       logger='current', level=logging.WARNING)
         if not records:
-            raise ValueError('PerImageDepthMetric: no image has a valid ground-truth '
-                             f'pixel in ({self.min_depth}, {self.max_depth})')
+            raise ValueError('PerImageDepthMetric: no image has a valid '
+                             'ground-truth pixel in '
+                             f'({self.min_depth}, {self.max_depth})')
         if self.output_file:
             save_per_image_results(self.output_file, records)
         return {name: float(np.mean([rec[name] for rec in records]))

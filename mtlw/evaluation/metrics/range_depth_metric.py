@@ -9,7 +9,8 @@ from .depth_metric import PerImageDepthMetric
 
 @METRICS.register_module()
 class RangeDepthMetric(PerImageDepthMetric):
-    """:class:`PerImageDepthMetric` over the pixels with ground truth ``<= range``.
+    """:class:`PerImageDepthMetric` over the pixels with ground truth
+    ``<= range``.
 
     Paper 004 (Tables 4-7) scores depth on the pixels whose true depth is at
     most 4, 6 or 8 m. Predictions are still clamped to ``[min_depth,

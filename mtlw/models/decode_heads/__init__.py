@@ -5,5 +5,7 @@ from .deeplabv3plus_head import DeepLabV3PlusHead
 from .disparity_decoder import DisparityDecoder
 from .lsb_decoder import LSBDecoder
 
-__all__ = ['ASPP', 'CEOnlyEncHead', 'DeepLabV3PlusDecoder', 'DeepLabV3PlusHead',
-           'DisparityDecoder', 'LSBDecoder']
+__all__ = [
+    'ASPP', 'CEOnlyEncHead', 'DeepLabV3PlusDecoder', 'DeepLabV3PlusHead',
+    'DisparityDecoder', 'LSBDecoder'
+]
