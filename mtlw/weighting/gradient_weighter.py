@@ -75,7 +75,7 @@ def reach(roots: Sequence[object], stops: Set[object]
     return nodes, leaves
 
 
-def head_leaves(losses: Tensor, outputs: Sequence[Tensor]
+def head_leaves(losses: Sequence[Tensor], outputs: Sequence[Tensor]
                 ) -> Optional[List[Tensor]]:
     """The leaves (the heads' parameters) that ``losses`` reach without
     passing through ``outputs``.
@@ -86,14 +86,14 @@ def head_leaves(losses: Tensor, outputs: Sequence[Tensor]
     and at these leaves do not make up the whole gradient.
 
     Args:
-        losses (Tensor): The losses, with their graph.
+        losses (Sequence[Tensor]): The losses, with their graph.
         outputs (Sequence[Tensor]): Non-leaf tensors the losses depend on.
 
     Returns:
         list[Tensor] or None: The leaves, or None.
     """
     stops = {output.grad_fn for output in outputs}
-    above, leaves = reach([losses.grad_fn], stops)
+    above, leaves = reach([loss.grad_fn for loss in losses], stops)
     below, _ = reach([child for stop in stops
                       for child, _ in stop.next_functions], set())
     return None if above & below else leaves
@@ -154,6 +154,9 @@ class GradientWeighter(BaseWeighter):
       stages), ``g_i`` is the gradient reaching each output from outside the
       module.
 
+    Each loss is differentiated from its own term as handed to
+    :meth:`forward`, so its backward runs only through the heads it uses.
+
     From the gradients a rule receives only their Gram matrix
     ``G_ij = <g_i, g_j>`` (or its diagonal, the squared norms, when the
     class sets ``pairwise = False``), in float32.
@@ -183,9 +186,9 @@ class GradientWeighter(BaseWeighter):
     gradients of every loss are held until that backward. A step with
     non-finite gradients, or a model whose heads also use what ``Z`` is
     computed from (e.g. a skip connection around the shared module, which
-    warns), gets the plain total. ``autograd.grad`` fires no parameter
-    hooks, so DDP's gradient reduction runs only in the optimizer's
-    backward, as usual.
+    warns), gets the plain total. ``autograd.grad`` fills no ``.grad`` and
+    runs no gradient-accumulation hooks, so DDP's gradient reduction runs
+    only in the optimizer's backward, as usual.
 
     In eval mode, without grad or without a graph, the current weights are
     used and nothing is differentiated or updated. A training step reads the
@@ -216,6 +219,7 @@ class GradientWeighter(BaseWeighter):
         self._shared: List[nn.Module] = []
         self._hook: Optional[RemovableHandle] = None
         self._captured: List[Tensor] = []
+        self._terms: Dict[str, Tensor] = {}
         self._grad_scaler: Optional[object] = None
 
     # ------------------------------------------------------------------
@@ -286,20 +290,25 @@ class GradientWeighter(BaseWeighter):
     def forward(self, losses: Dict[str, Tensor]
                 ) -> Tuple[Tensor, Dict[str, Tensor]]:
         """Combine ``losses`` as :meth:`BaseWeighter.forward` does, then drop
-        the captured outputs, so no graph outlives the step."""
+        the captured outputs and the losses, so no graph outlives the
+        step."""
+        self._terms = losses
         try:
             return super().forward(losses)
         finally:
             self._captured = []
+            self._terms = {}
 
     def weigh(self, losses: Tensor, observed: Tensor
               ) -> Tuple[Tensor, Tensor]:
         weights, tensors, gradients = self.current_weights(), [], []
         if (self.training and torch.is_grad_enabled()
                 and losses.requires_grad):
+            separate = self._separate_losses(losses)
             inputs = self._differentiated_tensors()
-            leaves = self._single_backward_leaves(losses, inputs)
-            gram, gradients = self._gram_and_gradients(losses, inputs, leaves)
+            leaves = self._single_backward_leaves(separate, inputs)
+            gram, gradients = self._gram_and_gradients(
+                separate, inputs, leaves)
             tensors = inputs + (leaves or [])
             if bool(torch.isfinite(gram).all()):
                 weights = self.update(gram, observed)
@@ -322,9 +331,24 @@ class GradientWeighter(BaseWeighter):
             ``pairwise``; reduced over ranks and unscaled.
         """
         inputs = self._differentiated_tensors()
-        return self._gram_and_gradients(losses, inputs, None)[0]
+        return self._gram_and_gradients(losses.unbind(), inputs, None)[0]
 
-    def _gram_and_gradients(self, losses: Tensor, inputs: List[Tensor],
+    def _separate_losses(self, losses: Tensor) -> List[Tensor]:
+        """The K losses to differentiate one at a time.
+
+        These are the terms handed to :meth:`forward`, from which
+        ``losses`` was stacked: each one's backward runs through its own
+        heads only, where one from an entry of ``losses`` would also send
+        zeros through the other losses' heads. Without them (``weigh``
+        called on its own), the entries of ``losses``.
+        """
+        if len(self._terms) != len(losses):
+            return list(losses.unbind())
+        return [self._terms[name].reshape(()).float()
+                for name in self.loss_names]
+
+    def _gram_and_gradients(self, losses: Sequence[Tensor],
+                            inputs: List[Tensor],
                             leaves: Optional[List[Tensor]]
                             ) -> Tuple[Tensor, List[List[Optional[Tensor]]]]:
         """:meth:`gradient_gram` of the gradients at ``inputs`` and, unless
@@ -337,7 +361,7 @@ class GradientWeighter(BaseWeighter):
         kept = []
 
         def flat_gradients():
-            for loss in losses.unbind():
+            for loss in losses:
                 grads = self._loss_gradients(loss, tensors, scale)
                 if leaves is not None:
                     kept.append(grads)
@@ -359,7 +383,8 @@ class GradientWeighter(BaseWeighter):
             gram = all_reduce_mean(gram) / world_size
         return gram, kept
 
-    def _single_backward_leaves(self, losses: Tensor, outputs: List[Tensor]
+    def _single_backward_leaves(self, losses: List[Tensor],
+                                outputs: List[Tensor]
                                 ) -> Optional[List[Tensor]]:
         """The heads' leaves for the single backward, or None when it is
         off, in params mode, or not exact for this graph (which warns)."""

@@ -385,3 +385,127 @@ def test_train_step_through_a_weighted_model(weighter, buffers):
     assert len(optim_wrapper.param_groups[0]['params']) == 6
     with pytest.raises(ValueError, match="shared=... on WeightedTinyTwoHead"):
         WeightedTinyTwoHead(weighter=weighter)
+
+
+class ThreeHeads(nn.Module):
+    """A trunk and three heads: ``common`` serves losses a and b, ``spare``
+    no loss; loss c reaches only ``head_c``. Counts the backward passes
+    through ``head_b`` and the trunk."""
+
+    def __init__(self, skip: bool = False) -> None:
+        super().__init__()
+        self.trunk = nn.Linear(4, 3)
+        self.head_a = nn.Linear(3, 1)
+        self.head_b = nn.Linear(3, 2)
+        self.head_c = nn.Linear(3, 1)
+        self.common = nn.Parameter(torch.randn(3))
+        self.spare = nn.Linear(2, 2)
+        self.skip = skip
+        self.calls = {'trunk': 0, 'head_b': 0}
+
+    def counted(self, tensor, name):
+        tensor = tensor.view_as(tensor)
+        tensor.register_hook(
+            lambda grad: self.calls.__setitem__(name, self.calls[name] + 1))
+        return tensor
+
+    def forward(self, x):
+        z = self.trunk(self.counted(x, 'trunk'))
+        head_b = self.counted(self.head_b(torch.tanh(z) + self.common),
+                              'head_b')
+        # with skip, loss c also uses the trunk's weight directly
+        c_in = z + self.trunk.weight.sum() if self.skip else z
+        return z, {'a': (self.head_a(z * self.common) - 1).pow(2).mean(),
+                   'b': head_b.pow(2).mean(),
+                   'c': self.head_c(c_in).abs().mean()}
+
+
+def single_backward_steps(rule, single_backward, scale=None, skip=False):
+    """Three steps of ``rule`` on :class:`ThreeHeads`; per step the weights,
+    the total, the plain weighted sum and the parameter gradients, the
+    gradients of the plain sum (``expected``) and the passes of the
+    weighter's and of the total's backward."""
+    torch.manual_seed(0)
+    model = ThreeHeads(skip)
+    weighter = rule(mode='representation', single_backward=single_backward)
+    weighter.bind_runtime(grad_scaler=None if scale is None else
+                          torch.amp.GradScaler('cpu', init_scale=scale))
+    weighter.attach(model.trunk)
+    steps = []
+    for step in range(3):
+        x = torch.randn(5, 4, generator=torch.Generator().manual_seed(step))
+        x.requires_grad_()
+        model.zero_grad()
+        _, losses = model(x)
+        model.calls.update(trunk=0, head_b=0)
+        total, weights = weighter(losses)
+        weighter_calls = dict(model.calls)
+        model.calls.update(trunk=0, head_b=0)
+        weights = torch.stack(list(weights.values()))
+        (total * (scale or 1.0)).backward()
+        calls = dict(model.calls)
+        grads = {name: None if p.grad is None else p.grad / (scale or 1.0)
+                 for name, p in model.named_parameters()}
+        model.zero_grad()
+        _, losses = model(x)
+        plain = (weights * torch.stack(list(losses.values()))).sum()
+        plain.backward()
+        expected = {name: p.grad for name, p in model.named_parameters()}
+        steps.append(dict(weights=weights, total=total, plain=plain,
+                          grads=grads, expected=expected, calls=calls,
+                          weighter_calls=weighter_calls))
+    return steps
+
+
+@pytest.mark.parametrize('scale', [None, 2.**12])
+@pytest.mark.parametrize('rule', [MGDA, GradNorm])
+def test_single_backward_gives_the_gradients_of_the_weighted_sum(
+        rule, scale):
+    single = single_backward_steps(rule, True, scale)
+    double = single_backward_steps(rule, False, scale)
+    for one, two in zip(single, double):
+        # the rule's weights (GradNorm's update too) do not depend on it
+        torch.testing.assert_close(one['weights'], two['weights'])
+        for run in (one, two):
+            assert float(run['total'].detach()) == pytest.approx(
+                float(run['plain'].detach()))
+            assert run['grads']['spare.weight'] is None
+            for name, grad in run['expected'].items():
+                if grad is not None:
+                    torch.testing.assert_close(
+                        run['grads'][name], grad, rtol=1e-6, atol=1e-6,
+                        msg=name)
+        # the optimizer's backward goes through the trunk once either way,
+        # and through a head only without the single backward
+        assert one['calls'] == {'trunk': 1, 'head_b': 0}
+        assert two['calls'] == {'trunk': 1, 'head_b': 1}
+        # the weighter differentiates each loss through its own heads only
+        for run in (one, two):
+            assert run['weighter_calls'] == {'trunk': 0, 'head_b': 1}
+
+
+def test_single_backward_falls_back_when_heads_bypass_the_output():
+    with pytest.warns(UserWarning, match='plain total'):
+        steps = single_backward_steps(MGDA, True, skip=True)
+    for run in steps:
+        assert run['calls'] == {'trunk': 1, 'head_b': 1}
+        for name, grad in run['expected'].items():
+            if grad is not None:
+                torch.testing.assert_close(run['grads'][name], grad)
+
+
+def test_single_backward_accumulates_only_in_the_optimizer_backward():
+    torch.manual_seed(0)
+    model = ThreeHeads()
+    weighter = GradNorm(mode='representation')
+    weighter.attach(model.trunk)
+    accumulated = []
+    for name, param in model.named_parameters():
+        param.register_post_accumulate_grad_hook(
+            functools.partial(lambda name, _: accumulated.append(name), name))
+    total, _ = weighter(model(torch.randn(5, 4, requires_grad=True))[1])
+    assert accumulated == [], 'autograd.grad fills no .grad, fires no hook'
+    total.backward()
+    reached = {name for name, _ in model.named_parameters()
+               if not name.startswith('spare')}
+    assert sorted(accumulated) == sorted(reached)
