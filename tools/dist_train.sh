@@ -2,6 +2,7 @@
 # Distributed training with torchrun: bash tools/dist_train.sh CONFIG GPUS [options]
 # Multi-node: set NNODES, NODE_RANK, MASTER_ADDR and PORT on every node.
 # Without GPUs the gloo backend is used (or set MTLW_DIST_BACKEND).
+# PYTHON selects the interpreter (default: python on the PATH).
 CONFIG=$1
 GPUS=$2
 shift 2
@@ -11,7 +12,7 @@ PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 
 PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
-python -m torch.distributed.run \
+"${PYTHON:-python}" -m torch.distributed.run \
     --nnodes="$NNODES" \
     --node_rank="$NODE_RANK" \
     --master_addr="$MASTER_ADDR" \

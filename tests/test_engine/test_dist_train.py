@@ -3,6 +3,7 @@ import os
 import os.path as osp
 import socket
 import subprocess
+import sys
 
 import torch
 
@@ -17,7 +18,7 @@ def free_port() -> int:
 
 def test_two_cpu_ranks_train_with_identical_weights(tmp_path):
     env = dict(os.environ, PORT=str(free_port()), OMP_NUM_THREADS='1',
-               PYTHONPATH=osp.join(ROOT, 'tests'))
+               PYTHONPATH=osp.join(ROOT, 'tests'), PYTHON=sys.executable)
     env.pop('CUDA_VISIBLE_DEVICES', None)
     result = subprocess.run(
         ['bash', osp.join(ROOT, 'tools', 'dist_train.sh'),
