@@ -1,23 +1,12 @@
 """Miniscapes: small Cityscapes-like frames with semantics and depth."""
-import os.path as osp
-from typing import List, Sequence
+from typing import Dict
 
 import numpy as np
-from mmengine.dataset import BaseDataset
 
 from mtlw.registry import DATASETS
 from .cityscapes_depth_seg import CLASSES, PALETTE
-from .depth_seg_utils import check_map_size, check_split, matched_files
-from .utils import check_data_root, read_image
+from .split_folder_dataset import SplitFolderDataset
 
-DOCS_PAGE = 'docs/deeplab_synergy.md'
-SPLITS = ('train', 'val', 'test')
-LAYOUT = """\
-data/miniscapes/
-  {train,val,test}/
-    rgb/<i>.jpg       colour image
-    semseg/<i>.png    19 Cityscapes train IDs, 255 ignored
-    depth/<i>.png     uint8 inverse depth, 0 invalid (4 .. 300 m)"""
 #: Depth range of the uint8 inverse-depth encoding, metres.
 MIN_DEPTH, MAX_DEPTH = 4.0, 300.0
 
@@ -49,7 +38,7 @@ def miniscapes_depth(png: np.ndarray, min_depth: float = MIN_DEPTH,
 
 
 @DATASETS.register_module()
-class MiniscapesDataset(BaseDataset):
+class MiniscapesDataset(SplitFolderDataset):
     """Miniscapes (the dataset of report 003): Cityscapes-like street
     scenes with 19-class semantics and depth stored as uint8 inverse depth
     between 4 and 300 m (:func:`miniscapes_depth`).
@@ -61,39 +50,25 @@ class MiniscapesDataset(BaseDataset):
 
     Args:
         data_root (str): Folder with ``train/``, ``val/``, ``test/``.
-        split (str): One of :data:`SPLITS`.
-        pipeline (Sequence): Transforms.
-        **kwargs: Other :class:`mmengine.dataset.BaseDataset` arguments.
+        split (str): One of ``SPLITS``.
+        **kwargs: See :class:`SplitFolderDataset`.
     """
 
     METAINFO = dict(classes=CLASSES, palette=PALETTE)
+    DOCS_PAGE = 'docs/deeplab_synergy.md'
+    SPLITS = ('train', 'val', 'test')
+    LAYOUT = """\
+data/miniscapes/
+  {train,val,test}/
+    rgb/<i>.jpg       colour image
+    semseg/<i>.png    19 Cityscapes train IDs, 255 ignored
+    depth/<i>.png     uint8 inverse depth, 0 invalid (4 .. 300 m)"""
+    FILES = dict(img_path=('rgb/.jpg', 'color'),
+                 seg_map_path=('semseg/.png', 'grayscale'),
+                 depth_path=('depth/.png', 'grayscale'))
 
-    def __init__(self, data_root: str, split: str = 'train',
-                 pipeline: Sequence = (), **kwargs) -> None:
-        self.split = check_split(split, SPLITS, type(self).__name__)
-        super().__init__(data_root=data_root, pipeline=list(pipeline),
-                         **kwargs)
-
-    def load_data_list(self) -> List[dict]:
-        """One entry per ``rgb`` image, with its label files."""
-        check_data_root(self.data_root, LAYOUT, DOCS_PAGE)
-        return matched_files(
-            osp.join(self.data_root, self.split),
-            dict(img_path='rgb/.jpg', seg_map_path='semseg/.png',
-                 depth_path='depth/.png'), LAYOUT)
-
-    def get_data_info(self, idx: int) -> dict:
-        """Load sample ``idx``."""
-        info = super().get_data_info(idx)
-        image = read_image(info['img_path'])
-        size = image.shape[:2]
-        labels = check_map_size(read_image(info['seg_map_path'],
-                                           'grayscale'),
-                                size, info['seg_map_path'])
-        depth = check_map_size(read_image(info['depth_path'], 'grayscale'),
-                               size, info['depth_path'])
-        info.update(img=image, gt_seg_map=labels,
-                    gt_depth_map=miniscapes_depth(depth), img_shape=size,
-                    ori_shape=size, reduce_zero_label=False,
-                    seg_fields=['gt_seg_map', 'gt_depth_map'])
-        return info
+    def decode(self, info: dict, maps: Dict[str, np.ndarray]
+               ) -> Dict[str, np.ndarray]:
+        """Labels as stored; depth from the inverse-depth code."""
+        return dict(gt_seg_map=maps['seg_map_path'],
+                    gt_depth_map=miniscapes_depth(maps['depth_path']))
