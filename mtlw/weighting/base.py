@@ -1,10 +1,11 @@
 """The base class every loss-weighting rule derives from."""
-import warnings
+import logging
 from abc import ABCMeta, abstractmethod
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.distributed as dist
+from mmengine.logging import print_log
 from torch import Tensor, nn
 
 NONFINITE_POLICIES = ('raise', 'skip', 'mask')
@@ -63,14 +64,25 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
     once per step (``observed``), so statistics-based rules hold identical
     weights on every rank.
 
+    Non-finite losses: the decision is taken on the rank-averaged losses,
+    so every rank takes the same one. ``'skip'`` and ``'mask'`` log a
+    warning naming the losses and the (1-based) iteration, and count the
+    step in ``nonfinite_steps``.
+
     Args:
         nonfinite (str): What to do with a NaN or infinite loss.
             ``'raise'`` (default) raises :class:`NonFiniteLossError` naming
-            the loss and the iteration; ``'skip'`` warns and returns a zero
-            total (zero gradients, statistics untouched); ``'mask'`` stays on
-            the device: the non-finite losses get weight 0 and the statistics
-            update of that step is discarded. ``'raise'`` and ``'skip'`` read
-            one boolean from the device per step; ``'mask'`` reads none.
+            the loss and the iteration. ``'skip'``: the step changes
+            nothing; the total is a fresh zero leaf whose backward reaches
+            no parameter, statistics are untouched and ``skipped_step`` is
+            set, on which ``WeighterRuntimeHook`` skips the whole optimizer
+            update (backward, step, AMP scaler). ``'mask'``: the non-finite
+            losses are cut from the graph (detached zeros in their place)
+            and the finite ones are weighed with the weights in force (the
+            last step's, see :meth:`weights_in_force`), the statistics are
+            left as they were. Every policy reads one boolean from the
+            device per step; ``'mask'`` reads none when the losses carry no
+            graph (evaluation), where it selects on the device.
     """
 
     #: Whether the rule needs a shared module (see :meth:`attach`).
@@ -84,7 +96,18 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
         self.nonfinite = nonfinite
         self.loss_names: Optional[List[str]] = None
         self.latest_weights: Optional[Tensor] = None
+        #: The runner's 1-based iteration, set before each train iteration
+        #: by ``WeighterRuntimeHook``; messages use it when set.
+        self.iteration: Optional[int] = None
+        #: Whether the last training call was skipped (``nonfinite='skip'``).
+        self.skipped_step = False
+        #: Whether the last training call masked losses (``'mask'``).
+        self.masked_step = False
         self.register_buffer('step', torch.zeros((), dtype=torch.long))
+        # Training steps skipped or masked in this process (not saved).
+        self.register_buffer('nonfinite_steps',
+                             torch.zeros((), dtype=torch.long),
+                             persistent=False)
         # The loss names as UTF-8 bytes: a tensor, so that every tool that
         # handles state dicts (DDP, mmengine's broadcast) handles it too.
         self.register_buffer('loss_names_code',
@@ -120,11 +143,12 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
             (K,) weights.
         """
 
-    def attach(self, module: nn.Module) -> None:
+    def attach(self, module: nn.Module, name: Optional[str] = None) -> None:
         """Receive the shared module of the model (gradient-based rules).
 
         Args:
             module (nn.Module): The module named by the model's ``shared``.
+            name (str, optional): That name, for messages.
         """
 
     def bind_runtime(self, iters_per_epoch: Optional[int] = None,
@@ -152,16 +176,18 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
             detached weights by name.
         """
         names = self._check_names(losses)
-        values = torch.stack([losses[name].reshape(()) for name in names])
-        values = values.float()
+        terms = [losses[name].reshape(()).float() for name in names]
+        values = torch.stack(terms)
         observed = all_reduce_mean(values.detach())
-        if self.nonfinite == 'mask':
-            total, weights, counted = self._weigh_masked(values, observed)
+        self.skipped_step = self.masked_step = False
+        if self.nonfinite == 'mask' and not values.requires_grad:
+            total, weights, counted = self._weigh_on_device(values, observed)
         else:
             total, weights, counted = self._weigh_checked(
-                values, observed, names)
+                terms, values, observed, names)
         if self.training:
             self.step += counted
+            self.nonfinite_steps += 1 - counted
         self.latest_weights = weights.detach()
         return total, dict(zip(names, self.latest_weights.unbind()))
 
@@ -195,31 +221,46 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
             names (list[str]): The loss names of the first call.
         """
 
-    def _weigh_checked(self, values: Tensor, observed: Tensor,
-                       names: List[str]) -> Tuple[Tensor, Tensor, int]:
+    def _weigh_checked(self, terms: List[Tensor], values: Tensor,
+                       observed: Tensor, names: List[str]
+                       ) -> Tuple[Tensor, Tensor, int]:
         """Weigh after one host read of finiteness; the last item is 1 if
-        the step counts, 0 if it was skipped."""
+        the step counts, 0 if it was skipped or masked."""
         finite = torch.isfinite(observed)
         if bool(finite.all()):
             return (*self.weigh(values, observed), 1)
-        bad = [name for name, ok in zip(names, finite.tolist()) if not ok]
-        message = (f'non-finite loss {bad} at iteration {int(self.step)} '
+        flags = finite.tolist()
+        bad = [name for name, ok in zip(names, flags) if not ok]
+        message = (f'non-finite loss {bad} at iteration {self._iteration()} '
                    f'given to {type(self).__name__}')
         if self.nonfinite == 'raise':
             raise NonFiniteLossError(
-                message + "; set nonfinite='skip' on the weighter to skip "
-                'such steps instead')
-        warnings.warn(message + '; the step is skipped')
-        safe = torch.where(finite, values, torch.zeros_like(values))
-        previous = self.latest_weights
-        if previous is None:
-            previous = torch.full_like(observed, 1.0 / len(names))
-        return safe.sum() * 0.0, previous, 0
+                message + "; set nonfinite='skip' (or 'mask') on the weighter "
+                'to skip such steps (or drop such losses) instead')
+        in_force = self.weights_in_force(values, observed, finite)
+        # A step without any finite loss has nothing to mask: skip it.
+        skip = self.nonfinite == 'skip' or not any(flags)
+        if self.training:
+            self.skipped_step, self.masked_step = skip, not skip
+            message += (f'; {int(self.nonfinite_steps) + 1} non-finite '
+                        'step(s) so far')
+        if skip:
+            print_log(message + '; the step is skipped (no optimizer update)',
+                      logger='current', level=logging.WARNING)
+            total = values.new_zeros((), requires_grad=values.requires_grad)
+            return total, in_force, 0
+        print_log(message + '; these losses are left out of this step',
+                  logger='current', level=logging.WARNING)
+        cut = torch.stack([term if ok else term.detach().new_zeros(())
+                           for term, ok in zip(terms, flags)])
+        weights = torch.where(finite, in_force, torch.zeros_like(in_force))
+        return (weights * cut).sum(), weights, 0
 
-    def _weigh_masked(self, values: Tensor,
-                      observed: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-        """Weigh on the device; a step with a non-finite loss leaves every
-        buffer as it was and does not count."""
+    def _weigh_on_device(self, values: Tensor, observed: Tensor
+                         ) -> Tuple[Tensor, Tensor, Tensor]:
+        """``'mask'`` without a graph: both outcomes computed and selected
+        on the device; a step with a non-finite loss leaves every buffer as
+        it was and does not count."""
         finite = torch.isfinite(observed)
         all_finite = finite.all()
         values = torch.where(finite, values, torch.zeros_like(values))
@@ -230,8 +271,52 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
             # Through .data: a buffer the graph uses directly (it was then
             # not changed) must keep its autograd version.
             buf.data.copy_(torch.where(all_finite, buf, old))
-        weights = torch.where(finite, weights, torch.zeros_like(weights))
+        in_force = weights if self.latest_weights is None \
+            else self.latest_weights.to(weights)
+        masked = torch.where(finite, in_force, torch.zeros_like(in_force))
+        total = torch.where(all_finite, total, (masked * values).sum())
+        weights = torch.where(all_finite, weights, masked)
         return total, weights, all_finite.long()
+
+    def weights_in_force(self, values: Tensor, observed: Tensor,
+                         finite: Tensor) -> Tensor:
+        """The weights a step with non-finite losses uses for the others.
+
+        The weights of the last call; before the first one, the rule's
+        current weights (evaluated without grad and in eval mode, with the
+        non-finite losses replaced by 0, leaving every buffer as it was).
+
+        Args:
+            values (Tensor): (K,) this rank's losses.
+            observed (Tensor): (K,) rank-averaged losses.
+            finite (Tensor): (K,) whether each observed loss is finite.
+
+        Returns:
+            Tensor: (K,) detached weights.
+        """
+        if self.latest_weights is not None:
+            return self.latest_weights.to(observed)
+        zeros = torch.zeros_like(observed)
+        before = [(buf, buf.clone()) for buf in self.buffers()]
+        training = self.training
+        try:
+            self.train(False)
+            with torch.no_grad():
+                _, weights = self.weigh(
+                    torch.where(finite, values.detach(), zeros),
+                    torch.where(finite, observed, zeros))
+        finally:
+            self.train(training)
+            for buf, old in before:
+                buf.data.copy_(old)
+        return weights.detach().to(observed)
+
+    def _iteration(self) -> int:
+        """The 1-based iteration for messages: the runner's if known, else
+        this weighter's training steps counted so far plus one."""
+        if self.iteration is not None:
+            return self.iteration
+        return int(self.step) + int(self.nonfinite_steps) + 1
 
     # ------------------------------------------------------------------
     # State

@@ -6,6 +6,7 @@ from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
 from .base import BaseWeighter
+from .checks import check_number
 from .safe_math import normalize_sum, safe_div
 
 
@@ -84,10 +85,9 @@ class CoVWeighting(BaseWeighter):
     def __init__(self, mean_decay: Optional[float] = None,
                  nonfinite: str = 'raise') -> None:
         super().__init__(nonfinite=nonfinite)
-        if mean_decay is not None and not 0.0 <= mean_decay < 1.0:
-            raise ValueError(
-                f'mean_decay must be in [0, 1) or None, got {mean_decay!r}')
-        self.mean_decay = mean_decay
+        self.mean_decay = None if mean_decay is None else check_number(
+            'CoVWeighting', 'mean_decay', mean_decay, low=0.0, high=1.0,
+            high_open=True)
 
     def init_state(self, num_losses: int) -> None:
         for name in ('loss_mean', 'ratio_mean', 'ratio_sum_sq'):

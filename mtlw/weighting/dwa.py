@@ -5,6 +5,7 @@ import torch
 from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
+from .checks import check_number
 from .periodic import PeriodicWeighter
 from .safe_math import safe_div
 
@@ -50,9 +51,8 @@ class DWA(PeriodicWeighter):
     def __init__(self, temperature: float = 2.0, period: Optional[int] = None,
                  nonfinite: str = 'raise') -> None:
         super().__init__(period=period, nonfinite=nonfinite)
-        if temperature <= 0:
-            raise ValueError(f'temperature must be > 0, got {temperature!r}')
-        self.temperature = temperature
+        self.temperature = check_number('DWA', 'temperature', temperature,
+                                        low=0.0, low_open=True)
 
     def init_state(self, num_losses: int) -> None:
         super().init_state(num_losses)

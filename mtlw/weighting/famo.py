@@ -7,6 +7,7 @@ from torch import Tensor
 from mtlw.registry import WEIGHTERS
 from .base import BaseWeighter
 from .adam import adam_step
+from .checks import check_number, check_number_dict
 
 GAP_EPS = 1e-8
 
@@ -70,10 +71,13 @@ class FAMO(BaseWeighter):
                  lr: float = 0.025, weight_decay: float = 1e-3,
                  nonfinite: str = 'raise') -> None:
         super().__init__(nonfinite=nonfinite)
-        self.min_losses = (dict(min_losses) if isinstance(min_losses, dict)
-                           else float(min_losses))
-        self.lr = lr
-        self.weight_decay = weight_decay
+        self.min_losses = (
+            check_number_dict('FAMO', 'min_losses', min_losses)
+            if isinstance(min_losses, dict)
+            else check_number('FAMO', 'min_losses', min_losses))
+        self.lr = check_number('FAMO', 'lr', lr, low=0.0, low_open=True)
+        self.weight_decay = check_number('FAMO', 'weight_decay',
+                                         weight_decay, low=0.0)
 
     def validate_names(self, names: List[str]) -> None:
         if not isinstance(self.min_losses, dict):

@@ -6,6 +6,7 @@ from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
 from .base import BaseWeighter
+from .checks import check_number
 
 
 def geometric_mean_loss(losses: Tensor,
@@ -50,7 +51,7 @@ class GLS(BaseWeighter):
 
     def __init__(self, eps: float = 1e-8, nonfinite: str = 'raise') -> None:
         super().__init__(nonfinite=nonfinite)
-        self.eps = eps
+        self.eps = check_number('GLS', 'eps', eps, low=0.0, low_open=True)
 
     def weigh(self, losses: Tensor, observed: Tensor) -> Tuple[Tensor, Tensor]:
         return geometric_mean_loss(losses, self.eps)

@@ -4,6 +4,7 @@ from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
 from .adam import adam_step
+from .checks import check_number
 from .gradient_weighter import GradientWeighter
 
 WEIGHT_SUMS = ('num_losses', 'one')
@@ -145,11 +146,9 @@ class GradNorm(GradientWeighter):
         if normalize_to not in WEIGHT_SUMS:
             raise ValueError(f'GradNorm normalize_to must be one of '
                              f'{WEIGHT_SUMS}, got {normalize_to!r}')
-        if weight_lr <= 0:
-            raise ValueError(
-                f'GradNorm weight_lr must be > 0, got {weight_lr}')
-        self.alpha = alpha
-        self.weight_lr = weight_lr
+        self.alpha = check_number('GradNorm', 'alpha', alpha, low=0.0)
+        self.weight_lr = check_number('GradNorm', 'weight_lr', weight_lr,
+                                      low=0.0, low_open=True)
         self.optimizer = optimizer
         self.normalize_to = normalize_to
 

@@ -217,6 +217,7 @@ class GradientWeighter(BaseWeighter):
         # A plain list keeps the module out of this module's children, so
         # it is neither in the state dict twice nor given to the optimizer.
         self._shared: List[nn.Module] = []
+        self._shared_name: Optional[str] = None
         self._hook: Optional[RemovableHandle] = None
         self._captured: List[Tensor] = []
         self._terms: Dict[str, Tensor] = {}
@@ -245,11 +246,12 @@ class GradientWeighter(BaseWeighter):
     # ------------------------------------------------------------------
     # Runtime
     # ------------------------------------------------------------------
-    def attach(self, module: nn.Module) -> None:
+    def attach(self, module: nn.Module, name: Optional[str] = None) -> None:
         """Use ``module`` as the shared module (replacing any earlier one).
 
         Args:
             module (nn.Module): The module named by the model's ``shared``.
+            name (str, optional): That name, for messages.
         """
         if not isinstance(module, nn.Module):
             raise TypeError(f'{type(self).__name__}.attach expects an '
@@ -258,6 +260,7 @@ class GradientWeighter(BaseWeighter):
             self._hook.remove()
             self._hook = None
         self._shared = [module]
+        self._shared_name = name
         self._captured = []
         if self.mode == 'representation':
             self._hook = module.register_forward_hook(self._capture)
@@ -358,11 +361,13 @@ class GradientWeighter(BaseWeighter):
         scale = self._loss_scale()
         world_size = _world_size()
         average_vectors = self.mode == 'params' and world_size > 1
-        kept = []
+        kept, unreached = [], []
 
         def flat_gradients():
-            for loss in losses:
+            for index, loss in enumerate(losses):
                 grads = self._loss_gradients(loss, tensors, scale)
+                if all(grad is None for grad in grads[:len(inputs)]):
+                    unreached.append(index)
                 if leaves is not None:
                     kept.append(grads)
                 yield torch.cat([
@@ -373,15 +378,35 @@ class GradientWeighter(BaseWeighter):
         flat = flat_gradients()
         if self.pairwise or average_vectors:
             matrix = torch.stack(list(flat))
+            self._check_reached(unreached)
             if average_vectors:
                 matrix = all_reduce_mean(matrix)
             gram = (matrix @ matrix.T if self.pairwise
                     else matrix.square().sum(1))
         else:
             gram = torch.stack([torch.dot(g, g) for g in flat])
+            self._check_reached(unreached)
         if self.mode == 'representation' and world_size > 1:
             gram = all_reduce_mean(gram) / world_size
         return gram, kept
+
+    def _check_reached(self, unreached: List[int]) -> None:
+        """Raise if some losses do not depend on the differentiated tensors
+        (the same on every rank: it depends on the graph only)."""
+        if not unreached:
+            return
+        names = self.loss_names or [f'#{i}' for i in range(max(unreached) + 1)]
+        module = self.shared_module
+        where = (f'{self._shared_name!r} ({type(module).__name__})'
+                 if self._shared_name else type(module).__name__)
+        what = ('parameters' if self.mode == 'params'
+                else 'output (mode=representation)')
+        raise ValueError(
+            f'{type(self).__name__}: the losses '
+            f'{[names[i] for i in unreached]} do not reach the {what} of the '
+            f'shared module {where}, so their gradient there is zero and '
+            'the rule cannot weigh them; set the model\'s shared= to a '
+            "module that every loss depends on (e.g. shared='backbone')")
 
     def _single_backward_leaves(self, losses: List[Tensor],
                                 outputs: List[Tensor]

@@ -5,6 +5,7 @@ import torch
 from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
+from .checks import check_number, check_number_dict
 from .periodic import PeriodicWeighter
 from .safe_math import safe_div
 
@@ -84,10 +85,11 @@ class LossScaleBalancing(PeriodicWeighter):
                  beta_rate: float = 0.02, period: Optional[int] = None,
                  nonfinite: str = 'raise') -> None:
         super().__init__(period=period, nonfinite=nonfinite)
-        if beta_rate < 0:
-            raise ValueError(f'beta_rate must be >= 0, got {beta_rate!r}')
-        self.priorities = dict(priorities) if priorities is not None else None
-        self.beta_rate = beta_rate
+        self.priorities = None if priorities is None else check_number_dict(
+            'LossScaleBalancing', 'priorities', priorities, low=0.0,
+            positive_sum=True)
+        self.beta_rate = check_number('LossScaleBalancing', 'beta_rate',
+                                      beta_rate, low=0.0)
 
     def validate_names(self, names: List[str]) -> None:
         if self.priorities is None:

@@ -3,6 +3,7 @@ import torch
 from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
+from .checks import check_number
 from .gradient_weighter import GradientWeighter
 from .min_norm_solver import min_norm_solver
 
@@ -90,11 +91,13 @@ class MGDA(GradientWeighter):
         super().__init__(mode=mode, nonfinite=nonfinite,
                          single_backward=single_backward)
         _check_normalization(normalization)
-        if max_iter < 0:
-            raise ValueError(f'MGDA max_iter must be >= 0, got {max_iter}')
+        if not isinstance(max_iter, int) or max_iter < 0:
+            raise ValueError(
+                f'MGDA max_iter must be an int >= 0, got {max_iter!r}')
         self.normalization = normalization
         self.max_iter = max_iter
-        self.stop_crit = stop_crit
+        self.stop_crit = check_number('MGDA', 'stop_crit', stop_crit,
+                                      low=0.0)
 
     def init_state(self, num_losses: int) -> None:
         self.register_buffer(

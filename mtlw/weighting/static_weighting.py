@@ -6,6 +6,7 @@ from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
 from .base import BaseWeighter
+from .checks import check_number_dict
 
 
 @WEIGHTERS.register_module()
@@ -28,7 +29,9 @@ class StaticWeighting(BaseWeighter):
     def __init__(self, weights: Optional[Dict[str, float]] = None,
                  normalize: bool = False, nonfinite: str = 'raise') -> None:
         super().__init__(nonfinite=nonfinite)
-        self.weights = dict(weights) if weights is not None else None
+        self.weights = None if weights is None else check_number_dict(
+            'StaticWeighting', 'weights', weights, low=0.0,
+            positive_sum=normalize)
         self.normalize = normalize
 
     def validate_names(self, names: List[str]) -> None:

@@ -6,6 +6,7 @@ from torch import Tensor, nn
 
 from mtlw.registry import WEIGHTERS
 from .base import BaseWeighter
+from .checks import check_number
 
 #: variant -> (scale a, default initial s) of
 #: ``total = a * sum_i (exp(-s_i) L_i + s_i)``.
@@ -73,7 +74,8 @@ class UncertaintyWeighting(BaseWeighter):
         self.num_losses = num_losses
         self.variant = variant
         self.scale, default_init = VARIANTS[variant]
-        self.init = default_init if init is None else float(init)
+        self.init = default_init if init is None else check_number(
+            'UncertaintyWeighting', 'init', init)
         self.log_vars = nn.Parameter(torch.full((num_losses,), self.init))
 
     def validate_names(self, names: List[str]) -> None:

@@ -86,7 +86,19 @@ class WeightedLossMixin:
     def _attach_shared(self, module, args) -> None:
         """Give the weighter the shared module, once."""
         self._attach_hook.remove()
-        self.weighter.attach(self.get_submodule(self.shared))
+        self.weighter.attach(self.get_submodule(self.shared), self.shared)
+
+    def _zero_on_every_parameter(self) -> Tensor:
+        """A zero with a (zero) gradient path to every trainable parameter.
+
+        Under DDP every parameter must receive a gradient in each backward
+        (unless ``find_unused_parameters``); a step whose masked losses were
+        the only path to some parameters (an auxiliary head) adds this to
+        its total. The parameters are finite, so the gradients are exact
+        zeros.
+        """
+        return sum(param.reshape(-1)[:1].sum() * 0.0
+                   for param in self.parameters() if param.requires_grad)
 
     def parse_losses(self, losses: Dict[str, Tensor]
                      ) -> Tuple[Tensor, Dict[str, Tensor]]:
@@ -101,11 +113,19 @@ class WeightedLossMixin:
         """
         terms, others = reduce_loss_dict(losses)
         total, _ = self.weighter(terms)
+        if self.weighter.masked_step and _distributed():
+            total = total + self._zero_on_every_parameter()
         log_vars = OrderedDict(loss=total.detach())
         log_vars.update(
             (name, value.detach()) for name, value in terms.items())
         log_vars.update(others)
         return total, log_vars
+
+
+def _distributed() -> bool:
+    return (torch.distributed.is_available()
+            and torch.distributed.is_initialized()
+            and torch.distributed.get_world_size() > 1)
 
 
 def with_weighter(model_cls: Type[BaseModel]) -> Type[BaseModel]:

@@ -1,9 +1,11 @@
 """Shared helpers for the weighting-rule tests."""
-from typing import Callable, Dict, Sequence, Tuple
+import logging
+from typing import Callable, Dict, List, Sequence, Tuple
 
 import numpy as np
 import pytest
 import torch
+from mmengine.logging import MMLogger
 
 #: Three losses in two tasks, the default test setting.
 NAMES = ('a.loss_x', 'a.loss_y', 'b.loss_z')
@@ -40,3 +42,16 @@ def feed_rows() -> Callable:
 def make_losses() -> Callable:
     """:func:`as_losses` as a fixture."""
     return as_losses
+
+
+@pytest.fixture
+def logged_warnings() -> List[str]:
+    """The messages of warnings logged through mmengine's current logger
+    during the test."""
+    messages = []
+    handler = logging.Handler(level=logging.WARNING)
+    handler.emit = lambda record: messages.append(record.getMessage())
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    yield messages
+    logger.removeHandler(handler)

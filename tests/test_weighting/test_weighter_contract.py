@@ -47,9 +47,11 @@ def build(case, names=NAMES, **kwargs):
 
 
 def snapshot(weighter):
-    """Every buffer and parameter, cloned (without taking a state dict)."""
+    """Every buffer and parameter but the count of non-finite steps,
+    cloned (without taking a state dict)."""
     return {name: value.detach().clone() for name, value in
-            [*weighter.named_buffers(), *weighter.named_parameters()]}
+            [*weighter.named_buffers(), *weighter.named_parameters()]
+            if not name.endswith('nonfinite_steps')}
 
 
 def assert_same_state(before, after):
@@ -99,14 +101,18 @@ def test_nonfinite_raise_names_the_loss(case, feed_rows, make_losses):
 
 
 @pytest.mark.parametrize('case', CASES)
-def test_nonfinite_skip_keeps_state(case, feed_rows, make_losses):
+def test_nonfinite_skip_keeps_state(case, feed_rows, make_losses,
+                                    logged_warnings):
     weighter = build(case, nonfinite='skip')
     feed_rows(weighter, ROWS[:3])
     before = snapshot(weighter)
-    with pytest.warns(UserWarning, match='a.loss_y'):
-        total, _ = weighter(nan_losses(make_losses))
+    total, _ = weighter(nan_losses(make_losses))
     assert float(total.detach()) == 0.0
+    assert weighter.skipped_step and int(weighter.nonfinite_steps) == 1
     assert_same_state(before, snapshot(weighter))
+    # the fourth call, counted from 1, also when no runner tells it
+    assert any("['a.loss_y'] at iteration 4" in message
+               for message in logged_warnings)
 
 
 @pytest.mark.parametrize('case', CASES)
@@ -118,6 +124,7 @@ def test_nonfinite_mask_gives_finite_weights(case, feed_rows, make_losses):
     assert torch.isfinite(total)
     assert all(torch.isfinite(w) for w in weights.values())
     assert float(weights['a.loss_y']) == 0.0
+    assert int(weighter.nonfinite_steps) == 1
     assert_same_state(before, snapshot(weighter))
 
 

@@ -9,7 +9,9 @@ from mtlw.weighting.weighted_model import get_weighter
 
 @HOOKS.register_module()
 class WeightLoggerHook(Hook):
-    """Puts every loss weight into the log as ``weight/<loss key>``.
+    """Puts every loss weight into the log as ``weight/<loss key>``, and
+    the number of training steps skipped or masked for non-finite losses
+    (in this process) as ``nonfinite/skipped``.
 
     The weights stay on the device during training; they are read only every
     ``interval`` iterations, just before the logger writes, so the weighting
@@ -38,7 +40,8 @@ class WeightLoggerHook(Hook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
-        """Publish the latest weights every ``interval`` iterations."""
+        """Publish the latest weights and the count of non-finite steps
+        every ``interval`` iterations."""
         weighter = get_weighter(runner.model)
         if weighter is None or weighter.latest_weights is None:
             return
@@ -48,3 +51,5 @@ class WeightLoggerHook(Hook):
         values = weighter.latest_weights.tolist()
         for name, value in zip(weighter.loss_names, values):
             runner.message_hub.update_scalar(f'train/weight/{name}', value)
+        runner.message_hub.update_scalar('train/nonfinite/skipped',
+                                         int(weighter.nonfinite_steps))

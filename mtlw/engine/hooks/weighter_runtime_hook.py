@@ -1,24 +1,65 @@
 """Hands the training loop's facts to the model's weighter."""
+import functools
+
 from mmengine.hooks import Hook
-from mmengine.optim import AmpOptimWrapper
+from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from mtlw.registry import HOOKS
+from mtlw.weighting.base import BaseWeighter
 from mtlw.weighting.weighted_model import get_weighter
+
+
+def skip_updates_of_skipped_steps(optim_wrapper: OptimWrapper,
+                                  weighter: BaseWeighter) -> None:
+    """Make ``optim_wrapper.update_params`` do nothing after a step the
+    weighter skipped (``nonfinite='skip'``).
+
+    MMEngine's ``train_step`` (also ``MMDistributedDataParallel``'s) calls
+    ``model.parse_losses`` and then ``optim_wrapper.update_params(total)``.
+    After a skipped step nothing of that update runs: no backward, no
+    optimizer step (whose moments would move even with zero gradients), no
+    gradient clipping, no AMP scaler step or update, no count towards
+    gradient accumulation. Every rank skips alike, as the weighter decides
+    on rank-averaged losses; without a backward, DDP's reducer has nothing
+    pending. Installed once per optimizer wrapper.
+
+    Args:
+        optim_wrapper (OptimWrapper): The runner's optimizer wrapper.
+        weighter (BaseWeighter): The model's weighter.
+    """
+    update_params = optim_wrapper.update_params
+    if getattr(update_params, 'skips_nonfinite_steps', False):
+        return
+
+    @functools.wraps(update_params)
+    def guarded(loss, *args, **kwargs):
+        if weighter.skipped_step:
+            return None
+        return update_params(loss, *args, **kwargs)
+
+    guarded.skips_nonfinite_steps = True
+    optim_wrapper.update_params = guarded
 
 
 @HOOKS.register_module()
 class WeighterRuntimeHook(Hook):
-    """Tells the weighter the epoch length and the AMP loss scaler.
+    """Tells the weighter the epoch length, the AMP loss scaler and the
+    iteration, and skips the optimizer update of skipped steps.
 
     Epoch-based rules (DWA, Loss Scale Balancing) default their period to one
     epoch of the train dataloader; gradient-based rules (GradNorm, MGDA) scale
-    their own gradient computations like the optimizer's loss scaler.
+    their own gradient computations like the optimizer's loss scaler. Before
+    each train iteration the weighter learns the runner's 1-based iteration
+    (the ``Iter(train)`` of the log), which its messages name. A step that
+    the weighter skips (``nonfinite='skip'``) gets no optimizer update at
+    all (:func:`skip_updates_of_skipped_steps`).
     """
 
     priority = 'NORMAL'
 
     def before_train(self, runner) -> None:
-        """Bind the dataloader length and the loss scaler, if any."""
+        """Bind the dataloader length and the loss scaler, if any, and
+        guard the optimizer update."""
         weighter = get_weighter(runner.model)
         if weighter is None:
             return
@@ -27,3 +68,12 @@ class WeighterRuntimeHook(Hook):
                   if isinstance(optim_wrapper, AmpOptimWrapper) else None)
         weighter.bind_runtime(
             iters_per_epoch=len(runner.train_dataloader), grad_scaler=scaler)
+        if isinstance(optim_wrapper, OptimWrapper):
+            skip_updates_of_skipped_steps(optim_wrapper, weighter)
+
+    def before_train_iter(self, runner, batch_idx: int,
+                          data_batch=None) -> None:
+        """Tell the weighter the 1-based iteration about to run."""
+        weighter = get_weighter(runner.model)
+        if weighter is not None:
+            weighter.iteration = runner.iter + 1
