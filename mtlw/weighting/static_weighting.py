@@ -19,10 +19,12 @@ class StaticWeighting(BaseWeighter):
     (``normalize=True``), so "equal" there means ``1/K``.
 
     Args:
-        weights (dict[str, float], optional): Weight of every loss by name.
-            Every loss the model returns must be named; a name that no loss
-            carries is an error too. Defaults to 1 for every loss.
-        normalize (bool): Divide the weights by their sum. Defaults to False.
+        weights (dict[str, float], optional): Weight of every loss by name,
+            finite and >= 0. Every loss the model returns must be named; a
+            name that no loss carries is an error too. Defaults to 1 for
+            every loss.
+        normalize (bool): Divide the weights by their sum, which must then
+            be positive. Defaults to False.
         nonfinite (str): See :class:`BaseWeighter`.
     """
 
