@@ -7,6 +7,9 @@ import mtlw  # noqa: F401  (compat layer and registration come first)
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
+from mtlw.engine.checkpoint_check import (CheckpointError,
+                                          check_state_dict_fits,
+                                          read_state_dict)
 from mtlw.engine.launch import load_config
 
 
@@ -41,8 +44,10 @@ def add_visualization(cfg, show_dir: str) -> None:
 
 def main() -> None:
     args = parse_args()
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist')
+    try:
+        state = read_state_dict(args.checkpoint)
+    except CheckpointError as error:
+        raise SystemExit(f'tools/test.py: {error}') from None
     work_dir = args.work_dir or osp.join(
         './work_dirs', osp.splitext(osp.basename(args.config))[0])
     cfg = load_config(args.config, args.launcher, work_dir, args.cfg_options)
@@ -52,7 +57,13 @@ def main() -> None:
     if args.out:
         cfg.test_evaluator['output_dir'] = args.out
         cfg.test_evaluator['keep_results'] = True
-    Runner.from_cfg(cfg).test()
+    runner = Runner.from_cfg(cfg)
+    try:
+        check_state_dict_fits(state, runner.model, args.checkpoint)
+    except CheckpointError as error:
+        raise SystemExit(f'tools/test.py: {error}') from None
+    del state  # mmengine loads the checkpoint into the model itself
+    runner.test()
 
 
 if __name__ == '__main__':

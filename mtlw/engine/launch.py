@@ -1,5 +1,6 @@
 """What ``tools/train.py`` and ``tools/test.py`` share: config set-up and the
 distributed start that also works on CPU-only machines."""
+import logging
 import os
 import os.path as osp
 from typing import Optional
@@ -7,9 +8,13 @@ from typing import Optional
 import torch
 import torch.distributed as dist
 from mmengine.config import Config
+from mmengine.logging import print_log
 
 #: Environment variable that forces the torch.distributed backend.
 BACKEND_ENV = 'MTLW_DIST_BACKEND'
+
+#: The ``--cfg-options`` key of the model's weighter.
+WEIGHTER_KEY = 'model.weighter'
 
 
 def load_config(path: str, launcher: str, work_dir: Optional[str],
@@ -31,7 +36,7 @@ def load_config(path: str, launcher: str, work_dir: Optional[str],
     cfg = Config.fromfile(path)
     cfg.launcher = launcher
     if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+        cfg.merge_from_dict(switch_weighter(cfg, cfg_options))
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
@@ -40,6 +45,61 @@ def load_config(path: str, launcher: str, work_dir: Optional[str],
     if launcher != 'none':
         setup_distributed(cfg)
     return cfg
+
+
+def switch_weighter(cfg: Config, cfg_options: dict) -> dict:
+    """Replace the config's whole weighter when the options name a new one.
+
+    ``model.weighter.type=DWA`` (or ``model.weighter=DWA``) replaces
+    ``model.weighter`` by ``dict(type='DWA')`` plus the other
+    ``model.weighter.<key>=...`` options, so that arguments of the config's
+    own rule (``variant``, ``groups``, ...) do not reach the new one.
+    Without a new type, ``model.weighter.<key>=...`` changes one argument of
+    the config's weighter as usual.
+
+    Args:
+        cfg (Config): The config; its ``model.weighter`` is replaced.
+        cfg_options (dict): ``--cfg-options`` overrides.
+
+    Returns:
+        dict: The overrides left for ``Config.merge_from_dict``.
+    """
+    prefix = WEIGHTER_KEY + '.'
+    args = {key: value for key, value in cfg_options.items()
+            if key.startswith(prefix)}
+    if WEIGHTER_KEY not in cfg_options and prefix + 'type' not in args:
+        return cfg_options
+    new = weighter_from_option(cfg_options.get(WEIGHTER_KEY, {}))
+    old = cfg.model.get('weighter')
+    cfg.model.weighter = new
+    cfg.merge_from_dict(args)
+    print_log(f'--cfg-options: model.weighter {old} replaced by '
+              f'{cfg.model.weighter}', logger='current', level=logging.INFO)
+    return {key: value for key, value in cfg_options.items()
+            if key != WEIGHTER_KEY and key not in args}
+
+
+def weighter_from_option(value) -> dict:
+    """The weighter config a ``model.weighter=...`` option starts from.
+
+    Args:
+        value: A registered type name or a dict with ``type`` (``{}`` when
+            only ``model.weighter.type=...`` is given).
+
+    Returns:
+        dict: A new weighter config.
+
+    Raises:
+        ValueError: ``value`` is neither.
+    """
+    if isinstance(value, str) and value.isidentifier():
+        return dict(type=value)
+    if isinstance(value, dict) and ('type' in value or not value):
+        return dict(value)
+    raise ValueError(
+        f'{WEIGHTER_KEY}={value!r}: expected a weighter type name, e.g. '
+        f'{WEIGHTER_KEY}=DWA or {WEIGHTER_KEY}.type=DWA, with arguments as '
+        f'{WEIGHTER_KEY}.<argument>=<value>')
 
 
 def dist_backend() -> str:

@@ -1,0 +1,88 @@
+"""``--cfg-options model.weighter.type=...`` switches the weighting rule of
+any config (``load_config``, shared by tools/train.py and tools/test.py)."""
+import os.path as osp
+
+import pytest
+from mmengine.registry import DefaultScope
+
+from mtlw.engine import launch
+from mtlw.engine.launch import load_config
+from mtlw.registry import MODELS
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def config_path(name: str) -> str:
+    return osp.join(ROOT, 'configs', name)
+
+
+def build_switched(name: str, **options):
+    cfg = load_config(config_path(name), 'none', None, options)
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        return cfg, MODELS.build(cfg.model)
+
+
+@pytest.mark.parametrize('config, options, expected', [
+    # the two configs whose own weighter arguments broke the switch
+    ('encnet/pcontext_uncertainty.py', {}, 'DWA'),
+    ('lsb/nyuv2_mobilenetv2_crossstitch_cov.py', {}, 'DWA'),
+    ('synthetic/encnet_uncertainty.py',
+     {'model.weighter.nonfinite': 'skip'}, 'DWA'),
+    ('monodepth/kitti_uncertainty.py', {}, 'DWA'),
+    ('synthetic/monodepth_handtuned.py', {}, 'CoVWeighting'),
+    ('synthetic/lsb_crossstitch_cov.py', {}, 'RLW'),
+    ('synthetic/lsb_multidec_lsb.py', {}, 'StaticWeighting'),
+    ('synthetic/deeplab_branched_uncertainty.py', {}, 'FAMO'),
+    ('synthetic/deeplab_joint_gradnorm.py',
+     {'model.weighter.mode': 'representation'}, 'MGDA'),
+    ('synthetic/synergy_lateral_uncertainty.py', {}, 'GLS'),
+    ('synthetic/synergy_weak_lateral_handtuned.py',
+     {'model.weighter.num_losses': 3}, 'UncertaintyWeighting'),
+])
+def test_type_switch_replaces_the_whole_weighter(config, options, expected):
+    cfg, model = build_switched(config, **options,
+                                **{'model.weighter.type': expected})
+    assert type(model.weighter).__name__ == expected
+    new_args = {key.split('.')[-1]: value for key, value in options.items()}
+    assert cfg.model.weighter.to_dict() == dict(type=expected, **new_args)
+
+
+def test_whole_weighter_option_takes_a_type_name_and_arguments():
+    cfg, model = build_switched('synthetic/encnet_uncertainty.py', **{
+        'model.weighter': 'DWA', 'model.weighter.temperature': 4.0})
+    assert cfg.model.weighter.to_dict() == dict(type='DWA', temperature=4.0)
+    assert model.weighter.temperature == 4.0
+
+
+def test_argument_without_type_still_tunes_the_configs_weighter():
+    cfg = load_config(config_path('encnet/pcontext_uncertainty.py'), 'none',
+                      None, {'model.weighter.variant': 'kendall'})
+    assert cfg.model.weighter.to_dict() == dict(
+        type='UncertaintyWeighting', variant='kendall', num_losses=3)
+
+
+def test_replacement_is_logged(monkeypatch):
+    messages = []
+    monkeypatch.setattr(launch, 'print_log',
+                        lambda msg, **kwargs: messages.append(msg))
+    load_config(config_path('encnet/pcontext_uncertainty.py'), 'none', None,
+                {'model.weighter.type': 'DWA'})
+    assert len(messages) == 1
+    assert "'variant': 'cov_code'" in messages[0]
+    assert messages[0].endswith("replaced by {'type': 'DWA'}")
+
+
+@pytest.mark.parametrize('value', ['dict(type=DWA)', 3, ['DWA']])
+def test_malformed_whole_weighter_option_names_the_forms(value):
+    with pytest.raises(ValueError, match=r'model.weighter.type=DWA'):
+        load_config(config_path('synthetic/encnet_cov.py'), 'none', None,
+                    {'model.weighter': value})
+
+
+def test_gradient_rule_on_a_model_without_shared_says_what_to_set():
+    with pytest.raises(ValueError, match=r'GradNorm .*set shared=\.\.\.'):
+        build_switched('synthetic/encnet_cov.py',
+                       **{'model.weighter.type': 'GradNorm'})
+    _, model = build_switched('synthetic/encnet_cov.py', **{
+        'model.weighter.type': 'GradNorm', 'model.shared': 'backbone'})
+    assert type(model.weighter).__name__ == 'GradNorm'
