@@ -60,6 +60,9 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
     The loss names are fixed at the first call (and saved in the state dict
     as the buffer ``loss_names_code``);
     a later call with other names raises a :class:`KeyError` naming them.
+    The class name is saved too (``weighter_type_code``): loading a state
+    saved by another weighter type or for other loss names raises a
+    :class:`WeighterStateError` naming both, before anything is loaded.
     State whose size depends on the number of losses is created by
     :meth:`init_state` at the first call, or when a state dict is loaded.
 

@@ -49,13 +49,15 @@ class WeighterCheckpointHook(Hook):
             del state[key]
         state.update((f'weighter.{key}', value)
                      for key, value in weighter.state_dict().items())
+        # testing also loads with load_from: only training needs the warning
         training = isinstance(runner._train_loop, BaseLoop)
+        level = logging.WARNING if training else logging.INFO
         source = runner._load_from or 'the checkpoint'
         print_log(
             f'load_from {source}: the saved weighter state ({summary}) is '
             f'not loaded; {type(weighter).__name__} starts fresh. Set '
             'load_weighter_state=True in the config to load it.',
-            logger='current', level=logging.WARNING if training else logging.INFO)
+            logger='current', level=level)
 
 
 def describe_saved_weighter(state: dict, keys: List[str]) -> str:
