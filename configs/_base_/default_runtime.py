@@ -19,7 +19,11 @@ log_processor = dict(
 custom_hooks = [
     dict(type='WeighterRuntimeHook'),
     dict(type='WeightLoggerHook'),
+    dict(type='WeighterCheckpointHook'),
+    dict(type='RNGStateHook'),
 ]
 log_level = 'INFO'
 load_from = None
 resume = False
+# load_from starts the weighter fresh; True loads its saved state too.
+load_weighter_state = False

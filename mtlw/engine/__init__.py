@@ -1,3 +1,7 @@
-from .hooks import WeighterRuntimeHook, WeightLoggerHook
+from .hooks import (RNGStateHook, WeighterCheckpointHook,
+                    WeighterRuntimeHook, WeightLoggerHook)
 
-__all__ = ['WeighterRuntimeHook', 'WeightLoggerHook']
+__all__ = [
+    'RNGStateHook', 'WeighterCheckpointHook', 'WeighterRuntimeHook',
+    'WeightLoggerHook'
+]

@@ -1,4 +1,5 @@
-from .base import BaseWeighter, NonFiniteLossError, all_reduce_mean
+from .base import (BaseWeighter, NonFiniteLossError, WeighterStateError,
+                   all_reduce_mean)
 from .cov_weighting import CoVWeighting
 from .dwa import DWA
 from .famo import FAMO
@@ -18,7 +19,8 @@ from .weighted_model import (WeightedLossMixin, get_weighter,
 
 __all__ = [
     'GradNorm', 'GradientWeighter', 'MGDA', 'min_norm_solver',
-    'BaseWeighter', 'NonFiniteLossError', 'all_reduce_mean',
+    'BaseWeighter', 'NonFiniteLossError', 'WeighterStateError',
+    'all_reduce_mean',
     'StaticWeighting', 'WeightedLossMixin', 'get_weighter',
     'reduce_loss_dict', 'with_weighter', 'CoVWeighting', 'DWA', 'FAMO',
     'GLS', 'HierarchicalWeighting', 'LossScaleBalancing', 'PeriodicWeighter',

@@ -15,6 +15,10 @@ class NonFiniteLossError(FloatingPointError):
     """A loss handed to a weighter was NaN or infinite."""
 
 
+class WeighterStateError(ValueError):
+    """A saved weighter state does not fit the weighter it is loaded into."""
+
+
 def all_reduce_mean(tensor: Tensor) -> Tensor:
     """Average ``tensor`` over all ranks (one collective); identity if single.
 
@@ -57,6 +61,9 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
     The loss names are fixed at the first call (and saved in the state dict
     as the buffer ``loss_names_code``);
     a later call with other names raises a :class:`KeyError` naming them.
+    The class name is saved too (``weighter_type_code``): loading a state
+    saved by another weighter type or for other loss names raises a
+    :class:`WeighterStateError` naming both, before anything is loaded.
     State whose size depends on the number of losses is created by
     :meth:`init_state` at the first call, or when a state dict is loaded.
 
@@ -112,6 +119,10 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
         # handles state dicts (DDP, mmengine's broadcast) handles it too.
         self.register_buffer('loss_names_code',
                              torch.zeros(0, dtype=torch.uint8))
+        # The class name, checked before a saved state is loaded.
+        self.register_buffer('weighter_type_code',
+                             encode_names([type(self).__name__]))
+        self._names_restored = False
 
     # ------------------------------------------------------------------
     # What a rule implements
@@ -200,12 +211,15 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
         elif names != self.loss_names:
             if set(names) == set(self.loss_names):
                 return self.loss_names
+            origin = ('restored from a checkpoint'
+                      if self._names_restored else 'set up')
             raise KeyError(
-                f'{type(self).__name__} was set up for the losses '
+                f'{type(self).__name__} was {origin} for the losses '
                 f'{self.loss_names} but got {names}: missing '
                 f'{sorted(set(self.loss_names) - set(names))}, new '
                 f'{sorted(set(names) - set(self.loss_names))}. The loss keys '
-                'must stay the same between steps.')
+                'must stay the same between steps and across a resume '
+                '(load_from starts the weighter fresh).')
         return names
 
     def _setup(self, names: Sequence[str]) -> None:
@@ -321,17 +335,49 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
     # ------------------------------------------------------------------
     # State
     # ------------------------------------------------------------------
-    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata,
+                              strict, missing_keys, *args, **kwargs):
+        """Check the saved type and loss names before loading anything.
+
+        Raises:
+            WeighterStateError: If the state was saved by another weighter
+                type or for other loss names; both are named.
+        """
+        self._check_saved_type(state_dict, prefix)
         code = state_dict.get(prefix + 'loss_names_code')
         if code is not None and code.numel() > 0:
-            names = decode_names(code)
-            if self.loss_names is None:
+            self._restore_names(decode_names(code), prefix)
+        super()._load_from_state_dict(state_dict, prefix, local_metadata,
+                                      strict, missing_keys, *args, **kwargs)
+        type_key = prefix + 'weighter_type_code'
+        if type_key not in state_dict and type_key in missing_keys:
+            missing_keys.remove(type_key)  # saved before the type was
+
+    def _check_saved_type(self, state_dict, prefix: str) -> None:
+        code = state_dict.get(prefix + 'weighter_type_code')
+        saved = None if code is None else decode_names(code)[0]
+        if saved is not None and saved != type(self).__name__:
+            raise WeighterStateError(
+                f'the weighter state {prefix!r} was saved by {saved}, but '
+                f'this model\'s weighter is {type(self).__name__}: resume '
+                f'with weighter type {saved}, or fine-tune with load_from '
+                '(the weighter starts fresh)')
+
+    def _restore_names(self, names: List[str], prefix: str) -> None:
+        if self.loss_names is not None and names != self.loss_names:
+            raise WeighterStateError(
+                f'the weighter state {prefix!r} of {type(self).__name__} is '
+                f'for the losses {names}, this weighter for '
+                f'{self.loss_names}')
+        if self.loss_names is None:
+            try:
                 self._setup(names)
-            elif names != self.loss_names:
-                raise KeyError(
-                    f'the state dict of {type(self).__name__} is for the '
-                    f'losses {names}, this weighter for {self.loss_names}')
-        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+            except ValueError as err:
+                raise WeighterStateError(
+                    f'the weighter state {prefix!r} of '
+                    f'{type(self).__name__} is for the losses {names}, '
+                    f'which this weighter refuses: {err}') from err
+            self._names_restored = True
 
     def extra_repr(self) -> str:
         return f'nonfinite={self.nonfinite!r}'

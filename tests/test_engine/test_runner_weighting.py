@@ -57,11 +57,11 @@ def test_weights_are_logged_per_loss_key(tmp_path):
     assert 'a.err' in records[0] and 'weight/a.err' not in records[0]
 
 
-def test_load_from_checkpoint_restores_weighter(tmp_path):
+def test_load_from_checkpoint_restores_weighter_when_asked(tmp_path):
     runner = train(tmp_path / 'a', 4)
     ckpt = osp.join(tmp_path / 'a', 'iter_4.pth')
     cfg = toy_runner_cfg(str(tmp_path / 'b'), 4, copy.deepcopy(WEIGHTER),
-                         load_from=ckpt)
+                         load_from=ckpt, load_weighter_state=True)
     loaded = Runner.from_cfg(cfg)
     loaded.load_or_resume()
     state = loaded.model.state_dict()
