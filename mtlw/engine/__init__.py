@@ -1,3 +1,6 @@
-from .hooks import WeighterRuntimeHook, WeightLoggerHook
+from .hooks import (MultiTaskVisualizationHook, WeighterRuntimeHook,
+                    WeightLoggerHook)
 
-__all__ = ['WeighterRuntimeHook', 'WeightLoggerHook']
+__all__ = [
+    'MultiTaskVisualizationHook', 'WeighterRuntimeHook', 'WeightLoggerHook'
+]
