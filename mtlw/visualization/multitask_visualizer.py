@@ -123,21 +123,25 @@ class MultiTaskVisualizer(Visualizer):
         """RGB pictures of one task's (C, H, W) prediction and ground
         truth (None: a grey panel)."""
         if task == 'sem_seg':
-            labels = [m[0] for m in (pred, gt) if m is not None]
-            top = max((int(m[m != IGNORE_INDEX].max(initial=0))
-                       for m in labels), default=0)
+            top = max(int(m[m != IGNORE_INDEX].max(initial=0))
+                      for m in (pred, gt) if m is not None)
             palette = self.palette(top + 1)
-            draw = lambda m: colorize_labels(m[0], palette)  # noqa: E731
+            pictures = [colorize_labels(m[0], palette) if m is not None
+                        else None for m in (pred, gt)]
         elif pred.shape[0] == 3:
-            draw = colorize_normals
-        else:
+            pictures = [colorize_normals(m) if m is not None else None
+                        for m in (pred, gt)]
+        else:  # ground truth 0 is invalid; every finite prediction counts
             value_range = _scalar_range([pred[0]] + (
                 [] if gt is None else [gt[0]]))
-            draw = lambda m: colorize_scalar(  # noqa: E731
-                m[0], np.isfinite(m[0]) & (m[0] > 0), value_range)
-        missing = np.empty(pred.shape[1:] + (3, ), np.uint8)
-        missing[:] = MISSING
-        return draw(pred), missing if gt is None else draw(gt)
+            pictures = [colorize_scalar(pred[0], np.isfinite(pred[0]),
+                                        value_range)]
+            pictures.append(None if gt is None else colorize_scalar(
+                gt[0], np.isfinite(gt[0]) & (gt[0] > 0), value_range))
+        if pictures[1] is None:
+            pictures[1] = np.empty(pred.shape[1:] + (3, ), np.uint8)
+            pictures[1][:] = MISSING
+        return pictures[0], pictures[1]
 
     def draw_panels(self, image: np.ndarray,
                     data_sample: BaseDataElement) -> np.ndarray:
@@ -159,7 +163,8 @@ class MultiTaskVisualizer(Visualizer):
         if not tasks:
             raise ValueError(
                 'MultiTaskVisualizer: the data sample holds no prediction '
-                f'(pred_sem_seg or pred_<name>_map); it has {data_sample.keys()}')
+                '(pred_sem_seg or pred_<name>_map); it has '
+                f'{data_sample.keys()}')
         size = _array(data_sample, tasks[0][1]).shape[1:]
         image = mmcv.imresize(image, size[::-1])
         rows = []

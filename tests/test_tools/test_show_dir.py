@@ -12,6 +12,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 import mtlw  # noqa: F401
+from lsb_fixtures import write_nyuv2
 from mtlw.registry import MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -59,3 +60,26 @@ def test_show_dir_paints_every_task(tmp_path, family):
     for picture in pictures:
         assert cv2.imread(str(picture)).shape == (
             rows * SIZE[0], 3 * SIZE[1], 3)
+
+
+def test_show_dir_on_real_data_needs_only_the_test_split(tmp_path):
+    # NYUv2 with its val split alone: the training root (data/nyuv2) is
+    # absent, so building the training loop would fail.
+    data_root = tmp_path / 'nyuv2'
+    write_nyuv2(str(data_root), 'val', count=2, height=64, width=96)
+    config = osp.join(ROOT, 'configs', 'lsb',
+                      'nyuv2_mobilenetv2_multidec_equal.py')
+    assert not osp.exists(osp.join(ROOT, Config.fromfile(
+        config).train_dataloader.dataset.data_root))
+    checkpoint = untrained_checkpoint(config, str(tmp_path / 'model.pth'))
+    show_dir = tmp_path / 'show'
+    result = run_test(
+        config, checkpoint, '--work-dir', str(tmp_path), '--show-dir',
+        str(show_dir), '--cfg-options',
+        f'test_dataloader.dataset.data_root={data_root}',
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False')
+    assert result.returncode == 0, result.stderr[-3000:]
+    pictures = sorted(show_dir.glob('*.png'))
+    assert [p.name for p in pictures] == ['00000_0.png', '00001_1.png']
+    assert cv2.imread(str(pictures[0])).shape == (3 * 64, 3 * 96, 3)
