@@ -5,7 +5,7 @@ Importing mtlw first makes the OpenMMLab stack work on current PyTorch
 """
 from . import compat  # noqa: F401  (must come first)
 from . import (datasets, engine, evaluation, models, utils,  # noqa: F401
-               weighting)
+               visualization, weighting)
 from .registry import WEIGHTERS
 from .version import __version__
 

@@ -35,11 +35,11 @@ def parse_args() -> argparse.Namespace:
 
 
 def add_visualization(cfg, show_dir: str) -> None:
-    """Paint predictions into ``show_dir`` through mmseg's visualization."""
-    hook = cfg.default_hooks.visualization
-    hook.draw = True
-    hook.interval = 1
-    cfg.visualizer.save_dir = show_dir
+    """Paint every sample into ``show_dir`` (image, prediction and ground
+    truth of each task), in place of mmseg's hook, which rereads image files
+    and builds the training loop."""
+    cfg.default_hooks.visualization = dict(
+        type='MultiTaskVisualizationHook', out_dir=show_dir)
 
 
 def main() -> None:

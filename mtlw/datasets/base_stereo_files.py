@@ -58,8 +58,9 @@ class BaseStereoFileDataset(BaseDataset):
         """``(focal in pixels, baseline in metres)`` for an image width."""
         raise NotImplementedError
 
-    def load_gt_depth(self, info: dict) -> np.ndarray:
-        """(H, W) float32 depth in metres (0 invalid) of sample ``info``."""
+    def load_gt_depth(self, info: dict, size: Tuple[int, int]) -> np.ndarray:
+        """(H, W) float32 depth in metres (0 invalid) of sample ``info``;
+        a DataFileError naming the file unless it is ``size`` (H, W)."""
         raise NotImplementedError
 
     def get_data_info(self, idx: int) -> dict:
@@ -74,11 +75,7 @@ class BaseStereoFileDataset(BaseDataset):
                 f"{fields['img_right'].shape[:2]}")
         height, width = fields['img'].shape[:2]
         if self.with_depth:
-            depth = self.load_gt_depth(info)
-            if depth.shape != (height, width):
-                raise ValueError(
-                    f"ground-truth depth of {info['img_path']} is "
-                    f'{depth.shape}, the image {(height, width)}')
+            depth = self.load_gt_depth(info, (height, width))
             fields['gt_depth_map'] = depth.astype(np.float32)
         keep = height - int(round(self.crop_bottom * height))
         fields = {key: value[:keep] for key, value in fields.items()}

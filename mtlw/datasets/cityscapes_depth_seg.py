@@ -3,12 +3,13 @@ import glob
 import os.path as osp
 from typing import List, Sequence
 
+import numpy as np
 from mmengine.dataset import BaseDataset
 
 from mtlw.registry import DATASETS
 from .cityscapes_camera import CITYSCAPES_FOCAL, disparity_png_to_depth
-from .depth_seg_utils import check_map_size, check_split
-from .utils import check_data_root, read_image
+from .depth_seg_utils import check_split
+from .utils import check_data_root, check_disparity_png, read_image
 
 DOCS_PAGE = 'docs/deeplab_synergy.md'
 SPLITS = ('train', 'val', 'test')
@@ -111,13 +112,14 @@ class CityscapesDepthSegDataset(BaseDataset):
                     ori_shape=(height, width), reduce_zero_label=False,
                     seg_fields=list(self.labels))
         if 'gt_seg_map' in self.labels:
-            info['gt_seg_map'] = check_map_size(
-                read_image(info['gt_seg_map_path'], 'grayscale'),
-                (height, width), info['gt_seg_map_path'])
+            info['gt_seg_map'] = read_image(
+                info['gt_seg_map_path'], 'unchanged', size=(height, width),
+                dtype=np.uint8, channels=1, values=(0, len(CLASSES) - 1),
+                allowed=(255, ))
         if 'gt_depth_map' in self.labels:
-            png = check_map_size(
-                read_image(info['gt_depth_map_path'], 'unchanged'),
-                (height, width), info['gt_depth_map_path'])
+            path = info['gt_depth_map_path']
+            png = check_disparity_png(read_image(path, 'unchanged'), path,
+                                      (height, width))
             info['gt_depth_map'] = disparity_png_to_depth(
                 png, focal=CITYSCAPES_FOCAL * width / 2048)
         return info

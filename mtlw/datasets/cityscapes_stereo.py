@@ -9,7 +9,7 @@ from mtlw.registry import DATASETS
 from .base_stereo_files import BaseStereoFileDataset
 from .cityscapes_camera import (CITYSCAPES_BASELINE, CITYSCAPES_FOCAL,
                                 disparity_png_to_depth)
-from .utils import check_data_root, read_image
+from .utils import check_data_root, check_disparity_png, read_image
 
 SPLITS = ('train', 'val', 'test', 'train_extra')
 LAYOUT = """\
@@ -68,8 +68,9 @@ class CityscapesStereoDataset(BaseStereoFileDataset):
     def camera(self, width: int) -> Tuple[float, float]:
         return CITYSCAPES_FOCAL * width / 2048, CITYSCAPES_BASELINE
 
-    def load_gt_depth(self, info: dict) -> np.ndarray:
-        png = read_image(info['disparity_path'], 'unchanged')
+    def load_gt_depth(self, info: dict, size: Tuple[int, int]) -> np.ndarray:
+        path = info['disparity_path']
+        png = check_disparity_png(read_image(path, 'unchanged'), path, size)
         width = png.shape[1]
         return disparity_png_to_depth(png, focal=self.camera(width)[0])
 

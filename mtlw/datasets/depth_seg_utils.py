@@ -1,22 +1,10 @@
 """Shared checks of the semantics + depth loaders."""
 import os
 import os.path as osp
-from typing import Dict, List, Sequence, Tuple
-
-import numpy as np
+from typing import Dict, List, Sequence
 
 #: How many missing files an error lists.
 MAX_LISTED = 5
-
-
-def check_map_size(array: np.ndarray, size: Tuple[int, int],
-                   path: str) -> np.ndarray:
-    """``array`` if its (H, W) equals its image's ``size``; else a
-    ValueError naming the file."""
-    if array.shape[:2] != tuple(size):
-        raise ValueError(f'{path!r} has size {array.shape[:2]}, but its image '
-                         f'is {tuple(size)}')
-    return array
 
 
 def matched_files(split_dir: str, folders: Dict[str, str],

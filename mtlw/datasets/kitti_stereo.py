@@ -7,7 +7,7 @@ import numpy as np
 from mtlw.registry import DATASETS
 from .base_stereo_files import (BaseStereoFileDataset, checked_file,
                                 read_pair_list)
-from .utils import check_data_root, read_image
+from .utils import check_array, check_data_root, read_image
 
 KITTI_BASELINE = 0.54
 # focal length (pixels) of the rectified colour cameras by image width, as
@@ -174,13 +174,15 @@ class KittiStereoDataset(BaseStereoFileDataset):
     def camera(self, width: int) -> Tuple[float, float]:
         return kitti_focal(width), KITTI_BASELINE
 
-    def load_gt_depth(self, info: dict) -> np.ndarray:
+    def load_gt_depth(self, info: dict, size: Tuple[int, int]) -> np.ndarray:
         date, drive, frame = info['kitti_frame']
         drive_dir = osp.join(self.data_root, date, drive)
         if self.gt_depth == 'png':
             path = osp.join(drive_dir, 'proj_depth', 'groundtruth',
                             'image_02', f'{frame}.png')
-            return read_image(path, 'unchanged').astype(np.float32) / 256
+            return read_image(path, 'unchanged', dtype=np.uint16, channels=1,
+                              size=size, note='depth x 256'
+                              ).astype(np.float32) / 256
         scan = checked_file(
             osp.join(drive_dir, 'velodyne_points', 'data', f'{frame}.bin'),
             'velodyne scan')
@@ -196,5 +198,6 @@ class KittiStereoDataset(BaseStereoFileDataset):
             dict(S_rect_02=2, R_rect_00=9, P_rect_02=12), cam_path)
         velo_to_cam = _check_calib(read_calib_file(velo_path),
                                    dict(R=9, T=3), velo_path)
-        return velodyne_depth_map(points.reshape(-1, 4), cam_to_cam,
-                                  velo_to_cam)
+        depth = velodyne_depth_map(points.reshape(-1, 4), cam_to_cam,
+                                   velo_to_cam)
+        return check_array(depth, cam_path, size=size)

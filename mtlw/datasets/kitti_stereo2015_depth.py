@@ -7,9 +7,9 @@ from mmengine.dataset import BaseDataset
 
 from mtlw.registry import DATASETS
 from .cityscapes_depth_seg import CLASSES, PALETTE
-from .depth_seg_utils import check_map_size, matched_files
+from .depth_seg_utils import matched_files
 from .kitti_stereo import KITTI_BASELINE, kitti_focal
-from .utils import check_data_root, read_image
+from .utils import check_data_root, check_disparity_png, read_image
 
 DOCS_PAGE = 'docs/deeplab_synergy.md'
 LAYOUT = """\
@@ -71,9 +71,9 @@ class KittiStereo2015DepthDataset(BaseDataset):
         info = super().get_data_info(idx)
         image = read_image(info['img_path'])
         size = image.shape[:2]
-        disparity = check_map_size(read_image(info['depth_path'],
-                                              'unchanged'),
-                                   size, info['depth_path'])
+        disparity = check_disparity_png(
+            read_image(info['depth_path'], 'unchanged'), info['depth_path'],
+            size)
         info.update(img=image,
                     gt_depth_map=kitti_disparity_to_depth(disparity),
                     img_shape=size, ori_shape=size, reduce_zero_label=False,

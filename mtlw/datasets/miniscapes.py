@@ -64,8 +64,13 @@ data/miniscapes/
     semseg/<i>.png    19 Cityscapes train IDs, 255 ignored
     depth/<i>.png     uint8 inverse depth, 0 invalid (4 .. 300 m)"""
     FILES = dict(img_path=('rgb/.jpg', 'color'),
-                 seg_map_path=('semseg/.png', 'grayscale'),
-                 depth_path=('depth/.png', 'grayscale'))
+                 seg_map_path=('semseg/.png', 'unchanged'),
+                 depth_path=('depth/.png', 'unchanged'))
+    CHECKS = dict(
+        seg_map_path=dict(dtype=np.uint8, channels=1,
+                          values=(0, len(CLASSES) - 1), allowed=(255, )),
+        depth_path=dict(dtype=np.uint8, channels=1,
+                        note='inverse depth code'))
 
     def decode(self, info: dict, maps: Dict[str, np.ndarray]
                ) -> Dict[str, np.ndarray]:

@@ -44,20 +44,16 @@ data/nyuv2_40/
     label40/<i>.png      uint8 class 1..40, 0 unlabelled"""
     FILES = dict(img_path=('image/.png', 'color'),
                  depth_path=('depth/.png', 'unchanged'),
-                 seg_map_path=('label40/.png', 'grayscale'))
+                 seg_map_path=('label40/.png', 'unchanged'))
+    CHECKS = dict(
+        depth_path=dict(dtype=np.uint16, channels=1, note='millimetres'),
+        seg_map_path=dict(dtype=np.uint8, channels=1,
+                          values=(0, len(CLASSES))))
 
     def decode(self, info: dict, maps: Dict[str, np.ndarray]
                ) -> Dict[str, np.ndarray]:
         """Classes 1..40 to 0..39 (0 to 255); millimetres to metres."""
         depth, labels = maps['depth_path'], maps['seg_map_path']
-        if depth.dtype != np.uint16 or depth.ndim != 2:
-            raise ValueError(f'{info["depth_path"]!r} must be a one-channel '
-                             f'uint16 PNG (millimetres), got {depth.dtype} '
-                             f'of shape {depth.shape}')
-        if labels.max() > len(CLASSES):
-            raise ValueError(f'{info["seg_map_path"]!r} holds class '
-                             f'{labels.max()}; expected 0 (unlabelled) to '
-                             f'{len(CLASSES)}')
         labels = np.where(labels == 0, IGNORE_INDEX,
                           labels.astype(np.int64) - 1).astype(np.uint8)
         return dict(gt_seg_map=labels,

@@ -1,13 +1,13 @@
 """NYUv2 in the MTAN layout: 13-class semantics, depth and surface normals."""
 import os
 import os.path as osp
-from typing import List, Sequence, Tuple
+from typing import List, Sequence
 
 import numpy as np
 from mmengine.dataset import BaseDataset
 
 from mtlw.registry import DATASETS
-from .utils import check_data_root
+from .utils import check_array, check_data_root, read_npy
 
 DOCS_PAGE = 'docs/lsb.md'
 LAYOUT = """<data_root>/                      (e.g. data/nyuv2)
@@ -26,24 +26,6 @@ PALETTE = [[0, 0, 255], [232, 88, 47], [0, 217, 0], [148, 0, 240],
            [222, 241, 23], [255, 205, 205], [0, 223, 228], [106, 135, 204],
            [116, 28, 41], [240, 35, 235], [0, 166, 156], [249, 139, 0],
            [225, 228, 194]]
-
-
-def load_npy(path: str, shapes: Sequence[Tuple[int, ...]]) -> np.ndarray:
-    """Load a ``.npy`` array whose shape has one of the ``shapes`` patterns
-    (-1 matches any size), failing with the file's name."""
-    try:
-        array = np.load(path)
-    except (OSError, ValueError) as error:
-        raise ValueError(f'Cannot read {path!r} as a .npy array: {error}') \
-            from None
-    if not any(len(array.shape) == len(shape) and all(
-            want in (-1, got) for want, got in zip(shape, array.shape))
-               for shape in shapes):
-        wanted = ' or '.join(str(tuple('H' if s == -1 else s for s in shape))
-                             for shape in shapes)
-        raise ValueError(f'{path!r} has shape {array.shape}, expected '
-                         f'{wanted}')
-    return array
 
 
 def _index_order(stem: str) -> tuple:
@@ -65,8 +47,9 @@ class NYUv2MTANDataset(BaseDataset):
     (negates the normals' x) and pack with ``PackMultiTaskInputs``.
 
     The data root, the four folders of the split and matching file names in
-    them are checked when the dataset is built; shapes when a sample is
-    read. Errors name the path, the expected layout and ``docs/lsb.md``.
+    them are checked when the dataset is built; shapes, channels and value
+    ranges when a sample is read. Errors name the path, the expected
+    layout and ``docs/lsb.md``.
 
     Args:
         data_root (str): Folder holding ``train/`` and ``val/``.
@@ -121,14 +104,16 @@ class NYUv2MTANDataset(BaseDataset):
     def get_data_info(self, idx: int) -> dict:
         """Load sample ``idx``'s four arrays."""
         info = super().get_data_info(idx)
-        image = load_npy(info['image_path'], [(-1, -1, 3)])
-        height, width = image.shape[:2]
-        label = load_npy(info['label_path'], [(height, width)])
-        depth = load_npy(info['depth_path'],
-                         [(height, width), (height, width, 1)])
-        normal = load_npy(info['normal_path'], [(height, width, 3)])
-        if image.dtype != np.uint8:
+        image = read_npy(info['image_path'], channels=3)
+        if image.dtype != np.uint8:  # float RGB in [0, 1]
+            check_array(image, info['image_path'], values=(0, 1))
             image = np.clip(np.rint(image * 255), 0, 255).astype(np.uint8)
+        size = image.shape[:2]
+        height, width = size
+        label = read_npy(info['label_path'], size=size, channels=1,
+                         values=(-1, len(CLASSES) - 1))
+        depth = read_npy(info['depth_path'], size=size, channels=1)
+        normal = read_npy(info['normal_path'], size=size, channels=3)
         label = np.where(label < 0, IGNORE_INDEX, label).astype(np.uint8)
         info.update(
             img=np.ascontiguousarray(image[..., ::-1]),

@@ -5,7 +5,7 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 from mmengine.dataset import BaseDataset
 
-from .depth_seg_utils import check_map_size, check_split, matched_files
+from .depth_seg_utils import check_split, matched_files
 from .utils import check_data_root, read_image
 
 
@@ -17,11 +17,16 @@ class SplitFolderDataset(BaseDataset):
 
     - ``FILES``: sample key -> (``'<folder>/<ext>'``, read flag of
       :func:`read_image`); ``'img_path'`` comes first and lists the samples;
+    - ``CHECKS``: sample key -> what its file must hold (keywords of
+      :func:`~mtlw.datasets.utils.check_array`: ``dtype``, ``channels``,
+      ``values``, ...); every map must also have its image's size;
     - :meth:`decode` turns the raw maps into ``gt_seg_map`` (uint8, 255
       ignored) and ``gt_depth_map`` (float32 metres, 0 invalid).
 
     The base checks the data root and that every sample has all its files
-    when the dataset is built, and every map's size when it is read.
+    when the dataset is built, and every map's size, dtype, channels and
+    values when it is read (:class:`~mtlw.datasets.utils.DataFileError`
+    naming the file, the expected and the found property).
 
     Args:
         data_root (str): Folder with one sub-folder per split.
@@ -34,6 +39,7 @@ class SplitFolderDataset(BaseDataset):
     LAYOUT: str = ''
     DOCS_PAGE: str = ''
     FILES: Dict[str, Tuple[str, str]] = {}
+    CHECKS: Dict[str, dict] = {}
 
     def __init__(self, data_root: str, split: str = 'train',
                  pipeline: Sequence = (), **kwargs) -> None:
@@ -55,7 +61,8 @@ class SplitFolderDataset(BaseDataset):
         image = read_image(info['img_path'])
         size = image.shape[:2]
         maps = {
-            key: check_map_size(read_image(info[key], flag), size, info[key])
+            key: read_image(info[key], flag, size=size,
+                            **self.CHECKS.get(key, {}))
             for key, (_, flag) in self.FILES.items() if key != 'img_path'
         }
         info.update(self.decode(info, maps), img=image, img_shape=size,

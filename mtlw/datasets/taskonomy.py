@@ -29,6 +29,13 @@ DOMAINS: Dict[str, Tuple[str, int]] = {
     'keypoints2d': ('keypoints2d', 1),
     'keypoints3d': ('keypoints3d', 1),
 }
+#: task name -> what its files must hold (see :func:`~mtlw.datasets.utils.
+#: check_array`); every label file must also have its image's size.
+CHECKS: Dict[str, dict] = {
+    'depth': dict(dtype=np.uint16, channels=1, note='1/512 m'),
+    'normal': dict(dtype=np.uint8, channels=3),
+    'seg': dict(dtype=np.uint8, channels=1),
+}
 DEPTH_UNIT = 1 / 512.0  # metres per depth_zbuffer step
 DEPTH_INVALID = 65535
 IGNORE_INDEX = 255
@@ -100,7 +107,9 @@ class TaskonomyDataset(BaseDataset):
     ``<building> point_<p>_view_<v>``, e.g. the paper's 1/100 subsample of
     the tiny split) or, without it, are
     every RGB view of ``buildings``. Every listed label file must exist;
-    errors name it, the layout and ``docs/lsb.md``.
+    errors name it, the layout and ``docs/lsb.md``. When read, a label file
+    must have its image's size (before ``img_size``) and the dtype and
+    channels of :data:`CHECKS`.
 
     Args:
         data_root (str): Folder holding the building folders.
@@ -193,8 +202,9 @@ class TaskonomyDataset(BaseDataset):
         info['img'] = resize(image, size, cv2.INTER_LINEAR)
         fields = []
         for task, path in info['label_paths'].items():
-            raw = resize(read_image(path, 'unchanged'), size,
-                         cv2.INTER_NEAREST)
+            raw = resize(read_image(path, 'unchanged', size=image.shape[:2],
+                                    **CHECKS.get(task, {})),
+                         size, cv2.INTER_NEAREST)
             info[result_key(task)] = decode(task, raw)
             fields.append(result_key(task))
         info.update(img_shape=tuple(size), ori_shape=tuple(size),

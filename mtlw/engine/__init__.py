@@ -1,7 +1,8 @@
-from .hooks import (RNGStateHook, WeighterCheckpointHook,
-                    WeighterRuntimeHook, WeightLoggerHook)
+from .hooks import (MultiTaskVisualizationHook, RNGStateHook,
+                    WeighterCheckpointHook, WeighterRuntimeHook,
+                    WeightLoggerHook)
 
 __all__ = [
-    'RNGStateHook', 'WeighterCheckpointHook', 'WeighterRuntimeHook',
-    'WeightLoggerHook'
+    'MultiTaskVisualizationHook', 'RNGStateHook', 'WeighterCheckpointHook',
+    'WeighterRuntimeHook', 'WeightLoggerHook'
 ]

@@ -31,7 +31,7 @@ def test_bad_files_are_named(tmp_path):
     with pytest.raises(ValueError, match=r'0\.png.*uint16'):
         NYUv2Depth40Dataset(root)[0]
     cv2.imwrite(depth_path, np.zeros((8, 32), np.uint16))
-    with pytest.raises(ValueError, match='has size'):
+    with pytest.raises(ValueError, match=r'size \(H, W\) expected \(16, 32\)'):
         NYUv2Depth40Dataset(root)[0]
     with pytest.raises(ValueError, match='split must be one of'):
         NYUv2Depth40Dataset(root, split='val')

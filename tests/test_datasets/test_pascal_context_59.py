@@ -11,8 +11,9 @@ from mtlw.datasets import PascalContext59Dataset
 
 PREFIX = dict(img_path='JPEGImages', seg_map_path='SegmentationClassContext')
 PIPELINE = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations', reduce_zero_label=True),
+    dict(type='CheckedLoadImageFromFile'),
+    dict(type='CheckedLoadAnnotations', reduce_zero_label=True,
+         num_classes=59),
 ]
 
 

@@ -5,14 +5,17 @@
 #   data/VOCdevkit/VOC2010/ImageSets/SegmentationContext/{train,val}.txt
 # Training crops are 384x384 as in the CoV-Weighting paper; the scale range
 # (base size 520, ratio 0.5-2.0), flip and photometric jitter are those of
-# EncNet's and mmseg's code, which the paper does not restate.
+# EncNet's and mmseg's code, which the paper does not restate. The Checked
+# loaders are mmcv's and mmseg's, refusing empty, undecodable or wrongly
+# sized files with an error that names them.
 dataset_type = 'PascalContext59Dataset'
 data_root = 'data/VOCdevkit/VOC2010/'
 img_scale = (520, 520)
 crop_size = (384, 384)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations', reduce_zero_label=True),
+    dict(type='CheckedLoadImageFromFile'),
+    dict(type='CheckedLoadAnnotations', reduce_zero_label=True,
+         num_classes=59),
     dict(type='RandomResize', scale=img_scale, ratio_range=(0.5, 2.0),
          keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
@@ -21,9 +24,10 @@ train_pipeline = [
     dict(type='PackSegInputs'),
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='CheckedLoadImageFromFile'),
     dict(type='Resize', scale=img_scale, keep_ratio=True),
-    dict(type='LoadAnnotations', reduce_zero_label=True),
+    dict(type='CheckedLoadAnnotations', reduce_zero_label=True,
+         num_classes=59),
     dict(type='PackSegInputs'),
 ]
 data_prefix = dict(
