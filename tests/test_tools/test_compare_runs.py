@@ -143,7 +143,8 @@ def test_study_names_and_commands(tmp_path):
                               osp.join('root', 'equal', 'seed1'),
                               osp.join('root', 'lsb', 'seed0'),
                               osp.join('root', 'lsb', 'seed1')]
-    command = commands[osp.join('root', 'lsb', 'seed1')]
+    action, command, _ = commands[osp.join('root', 'lsb', 'seed1')]
+    assert action == 'start'
     assert command[:4] == ['nice', '-n', '10', sys.executable]
     assert command[4].endswith(osp.join('tools', 'train.py'))
     assert command[5:] == [configs[1], '--work-dir',
