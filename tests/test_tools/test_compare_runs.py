@@ -29,13 +29,14 @@ RUNS = {  # method/seed -> (delta1, rmse)
     'lsb/seed0': (0.62, 0.70), 'lsb/seed1': (0.65, 0.75)}
 
 
-def write_run(root, run, delta1, rmse, depth_weights=(0.5, 0.5)):
+def write_run(root, run, delta1, rmse, depth_weights=(0.5, 0.5),
+              steps=(10, 20)):
     """A work dir as tools/train.py leaves it: two training records with
     weights and losses, then one validation record."""
     folder = osp.join(root, run, '20260101_000000', 'vis_data')
     os.makedirs(folder)
     records = []
-    for step, scale in ((10, 1.0), (20, 0.5)):
+    for step, scale in zip(steps, (1.0, 0.5)):
         records.append({
             'lr': 1e-3, 'loss': 1.0, 'iter': step, 'step': step,
             'depth.loss_a': 2.0 * scale, 'depth.loss_b': 1.0 * scale,
@@ -44,7 +45,7 @@ def write_run(root, run, delta1, rmse, depth_weights=(0.5, 0.5)):
             'weight/depth.loss_b': depth_weights[1],
             'weight/seg.loss_ce': 0.5})
     records.append({'depth/delta1': delta1, 'depth/rmse': rmse,
-                    'data_time': 0.1, 'time': 0.2, 'step': 20})
+                    'data_time': 0.1, 'time': 0.2, 'step': steps[-1]})
     with open(osp.join(folder, 'scalars.json'), 'w') as file:
         file.write('\n'.join(json.dumps(r) for r in records) + '\n')
     return osp.join(root, run)
@@ -130,6 +131,16 @@ def test_test_results_win_and_missing_metrics_are_named(runs, tmp_path):
         compare_runs.load_run(str(tmp_path / 'empty' / 'seed0'))
 
 
+def test_runs_of_different_lengths_are_refused(runs, tmp_path):
+    killed = write_run(str(tmp_path), 'gls/seed0', 0.9, 0.1, steps=(5, 10))
+    with pytest.raises(ValueError, match=r'different iterations \(equal/'
+                       r'seed0 at 20, .* gls/seed0 at 10\): an unfinished'):
+        compare_runs.compare(runs + [killed], str(tmp_path / 'o'), METRICS)
+    written = compare_runs.compare(runs + [killed], str(tmp_path / 'o'),
+                                   METRICS, plot=False, allow_unfinished=True)
+    assert '| gls | seed0 | 0.9 (1) |' in open(written['markdown']).read()
+
+
 def test_study_names_and_commands(tmp_path):
     configs = []
     for rule in ('equal', 'lsb'):
@@ -143,7 +154,8 @@ def test_study_names_and_commands(tmp_path):
                               osp.join('root', 'equal', 'seed1'),
                               osp.join('root', 'lsb', 'seed0'),
                               osp.join('root', 'lsb', 'seed1')]
-    command = commands[osp.join('root', 'lsb', 'seed1')]
+    action, command, _ = commands[osp.join('root', 'lsb', 'seed1')]
+    assert action == 'start'
     assert command[:4] == ['nice', '-n', '10', sys.executable]
     assert command[4].endswith(osp.join('tools', 'train.py'))
     assert command[5:] == [configs[1], '--work-dir',

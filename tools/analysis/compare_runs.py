@@ -10,7 +10,11 @@ A run is a work dir of ``tools/train.py``; its method is the name of the
 folder that holds it (``tools/study.py`` lays runs out as
 ``ROOT/<method>/seed<k>``). Its final metrics are the newest evaluation it
 logged: the test results (``<time>/<time>.json`` of ``tools/test.py``) or
-else the last validation record of ``<time>/vis_data/scalars.json``.
+else the last validation record of ``<time>/vis_data/scalars.json``. A
+resumed run has one ``<time>`` folder per launch: they are merged in
+iteration order, the later launch replacing what an earlier one logged
+after the checkpoint it resumed from. Runs that stopped at different
+iterations are refused unless ``--allow-unfinished``.
 
 Writes to ``--out-dir``:
 
@@ -31,8 +35,6 @@ precision the tables show.
 """
 import argparse
 import csv
-import glob
-import json
 import os
 import os.path as osp
 import statistics
@@ -46,8 +48,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from mtlw.evaluation.functional.delta_m import lower_is_better  # noqa: E402
+from mtlw.utils.run_logs import WEIGHT_PREFIX, read_run  # noqa: E402
 
-WEIGHT_PREFIX = 'weight/'
 #: Keys of logged records that are never metrics.
 NOT_METRICS = {'step', 'iter', 'epoch', 'lr', 'base_lr', 'time', 'data_time',
                'memory', 'loss'}
@@ -63,21 +65,14 @@ class Run(NamedTuple):
     name: str
     metrics: Dict[str, float]
     records: List[dict]  # training records of the scalars log
-
-
-def _time_dirs(work_dir: str) -> List[str]:
-    """The timestamped log folders of a work dir, oldest first."""
-    return sorted(path for path in glob.glob(osp.join(work_dir, '*'))
-                  if osp.isdir(path) and osp.basename(path)[:8].isdigit())
-
-
-def _read_lines(path: str) -> List[dict]:
-    with open(path) as file:
-        return [json.loads(line) for line in file if line.strip()]
+    last_iteration: int  # highest iteration logged or checkpointed
 
 
 def load_run(work_dir: str) -> Run:
     """Read a run's training records and final metrics.
+
+    Every launch of a resumed run is read (:func:`mtlw.utils.read_run`);
+    the final metrics are those of the newest evaluation.
 
     Args:
         work_dir (str): Work dir of ``tools/train.py``.
@@ -87,20 +82,8 @@ def load_run(work_dir: str) -> Run:
         metrics and training records.
     """
     work_dir = osp.normpath(work_dir)
-    if not osp.isdir(work_dir):
-        raise FileNotFoundError(f'run folder {work_dir} does not exist')
-    training, final = [], None
-    for folder in _time_dirs(work_dir):
-        scalars = osp.join(folder, 'vis_data', 'scalars.json')
-        for record in _read_lines(scalars) if osp.isfile(scalars) else []:
-            if 'lr' in record or 'loss' in record:
-                training.append(record)
-            else:
-                final = record
-        test_json = osp.join(folder, osp.basename(folder) + '.json')
-        if osp.isfile(test_json):
-            with open(test_json) as file:
-                final = json.load(file)
+    log = read_run(work_dir)
+    final = log.final_metrics
     if final is None:
         raise FileNotFoundError(
             f'{work_dir} holds no evaluation: expected a validation record '
@@ -109,7 +92,25 @@ def load_run(work_dir: str) -> Run:
     metrics = {key: float(value) for key, value in final.items()
                if key not in NOT_METRICS and isinstance(value, (int, float))}
     return Run(osp.basename(osp.dirname(work_dir)), osp.basename(work_dir),
-               metrics, training)
+               metrics, log.training, log.last_iteration)
+
+
+def check_same_length(runs: Sequence[Run]) -> None:
+    """Refuse runs that stopped at different iterations.
+
+    A run killed halfway would otherwise be ranked on an early metric.
+
+    Raises:
+        ValueError: Naming every run and the iteration it reached.
+    """
+    reached = {f'{run.method}/{run.name}': run.last_iteration for run in runs}
+    if len(set(reached.values())) > 1:
+        listed = ', '.join(f'{name} at {it}' for name, it in reached.items())
+        raise ValueError(
+            f'the runs stopped at different iterations ({listed}): an '
+            'unfinished run would be ranked on an early metric; finish it '
+            '(tools/study.py resumes unfinished runs) or pass '
+            '--allow-unfinished')
 
 
 def rank(values: Sequence[float], lower: bool) -> List[float]:
@@ -318,8 +319,12 @@ def plot_trends(runs: List[Run], out: str) -> str:
 
 def compare(work_dirs: Sequence[str], out_dir: str,
             metrics: Optional[Sequence[str]] = None, digits: int = 4,
-            plot: bool = True) -> Dict[str, str]:
+            plot: bool = True, allow_unfinished: bool = False
+            ) -> Dict[str, str]:
     """Write the tables (and the plot) of ``work_dirs`` into ``out_dir``.
+
+    Unless ``allow_unfinished``, all runs must have reached the same
+    iteration (:func:`check_same_length`).
 
     Returns:
         dict[str, str]: What was written, by kind.
@@ -327,6 +332,8 @@ def compare(work_dirs: Sequence[str], out_dir: str,
     runs = [load_run(work_dir) for work_dir in work_dirs]
     if not runs:
         raise ValueError('no run to compare')
+    if not allow_unfinished:
+        check_same_length(runs)
     metrics = list(metrics or DEFAULT_METRICS)
     for metric in metrics:
         lower_is_better(metric)  # fails early on an unknown direction
@@ -355,13 +362,16 @@ def parse_args() -> argparse.Namespace:
                         help='significant digits shown and ranked')
     parser.add_argument('--no-plot', action='store_true',
                         help='skip trends.png')
+    parser.add_argument('--allow-unfinished', action='store_true',
+                        help='rank runs that stopped at different iterations')
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
     written = compare(args.work_dirs, args.out_dir, args.metrics, args.digits,
-                      plot=not args.no_plot)
+                      plot=not args.no_plot,
+                      allow_unfinished=args.allow_unfinished)
     for path in written.values():
         print(f'wrote {path}')
 

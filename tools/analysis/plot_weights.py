@@ -1,6 +1,11 @@
 """Plot loss weights and weighted loss scales of a run over iterations.
 
 Usage: python tools/analysis/plot_weights.py WORK_DIR [--out weights.png]
+
+WORK_DIR is a work dir of ``tools/train.py`` (every launch of a resumed run
+is read, merged in iteration order by :func:`mtlw.utils.read_scalars`) or
+one ``scalars.json``. A run still training or stopped early is plotted up
+to the last iteration it logged.
 """
 import argparse
 import os.path as osp
