@@ -51,7 +51,7 @@ def depth_regression_error(pred: Tensor, target: Tensor,
     Args:
         pred (Tensor): (B, 1, H, W) prediction.
         target (Tensor): Ground truth, same shape.
-        penalty (str): ``'l1'`` (|x|), ``'l2'`` (x^2) or ``'berhu'``
+        penalty (str): ``'l1'`` (``|x|``), ``'l2'`` (``x^2``) or ``'berhu'``
             (:func:`berhu` with :func:`berhu_threshold`).
         valid (Tensor, optional): Bool mask; defaults to ``target > 0``.
         berhu_ratio (float): berHu's ``c`` as a fraction of the batch's
