@@ -34,8 +34,10 @@ def berhu_threshold(residual: Tensor, valid: Tensor,
                     ratio: float = 0.2) -> Tensor:
     """``c = ratio * max |residual|`` over the valid entries (detached).
 
-    Laina et al. (3DV 2016) and report 003 take 20 % of the largest absolute
-    residual of the batch. A batch without a valid entry gives ``c = 0``.
+    Laina et al. (3DV 2016) and Argenziano and Pagani ("Multi-Task Learning for
+    Semantics and Depth", course report, 2022) take 20 % of the largest
+    absolute residual of the batch. A batch without a valid entry gives
+    ``c = 0``.
     """
     absolute = residual.detach().abs()
     return ratio * torch.where(valid, absolute,
@@ -82,7 +84,8 @@ def depth_regression_error(pred: Tensor, target: Tensor,
 
 @MODELS.register_module()
 class DepthRegressionLoss(nn.Module):
-    """L1, L2 or berHu depth regression (report 003, section 4.3).
+    """L1, L2 or berHu depth regression (Argenziano and Pagani, section
+    4.3).
 
     ``loss = mean_{valid} P(d^ - d)`` with ``P`` one of ``|x|``, ``x^2`` and
     the reverse Huber ``B(x)`` (Laina et al., 3DV 2016) whose threshold is
