@@ -1,13 +1,16 @@
 # Quick start: `make demo` (install + train/test on SynthScenes) and
-# `make test` (install + test suite). Both create .venv when it is missing.
+# `make test` (install + documentation build + test suite). All create .venv
+# when it is missing. `make docs` builds the site into docs/_build/html.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DOCS_STAMP := $(VENV)/.installed-docs
+SPHINXOPTS ?= -W --keep-going
 DEMO_CONFIG ?= configs/synthetic/encnet_cov.py
 DEMO_DIR ?= work_dirs/encnet_cov
 
-.PHONY: install test demo
+.PHONY: install test demo docs
 
 $(STAMP): requirements.txt setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +21,20 @@ $(STAMP): requirements.txt setup.py
 
 install: $(STAMP)
 
-test: $(STAMP)
+$(DOCS_STAMP): $(STAMP) requirements-docs.txt
+	$(BIN)/python -m pip install -q -r requirements-docs.txt
+	touch $@
+
+# The API pages are generated from the docstrings on every build (docs/api is
+# removed first, so a moved or deleted module leaves no stale page behind).
+# Warnings are errors; nothing is fetched from the network.
+docs: $(DOCS_STAMP)
+	rm -rf docs/api docs/_build
+	$(BIN)/python -m sphinx -b html $(SPHINXOPTS) docs docs/_build/html
+
+# CI (.ci/run) calls this: the documentation must build without a warning
+# before the test suite runs.
+test: $(STAMP) docs
 	OMP_NUM_THREADS=2 $(BIN)/python -m pytest tests -q
 
 demo: $(STAMP)

@@ -1,4 +1,9 @@
-"""Write the DeepLabV3+ (report 003) and synergy (paper 004) config grids.
+"""Write the DeepLabV3+ and synergy config grids.
+
+DeepLabV3+ as in Argenziano and Pagani, "Multi-Task Learning for Semantics
+and Depth" (course report, Deep Learning for Autonomous Driving, 2022); the
+synergy network of Jiao et al., "Look Deeper into Depth: Monocular Depth
+Estimation with Semantic Booster and Attention-Driven Loss" (ECCV 2018).
 
 Each generated file is a few lines: a setting base (dataset, network,
 schedule; ``configs/_base_/deeplab/`` or ``configs/_base_/synergy/``), a
@@ -31,10 +36,11 @@ RULES = dict(
     lsb='Loss Scale Balancing',
     rlw='Random Loss Weighting',
     famo='FAMO')
-# Report 003's hand-tuned task weights: its best multitask score came with
-# 0.6 on the cross-entropy and 0.4 on the depth loss (section 1.1 c).
+# Hand-tuned task weights of Argenziano and Pagani: their best multitask
+# score came with 0.6 on the cross-entropy and 0.4 on the depth loss
+# (section 1.1 c).
 DEEPLAB_HANDTUNED = {'seg.loss_ce': 0.6, 'depth.loss_berhu': 0.4}
-# Paper 004 sums its three losses: L_DA + L_JG + L_semF.
+# Jiao et al. (ECCV 2018) sum their three losses: L_DA + L_JG + L_semF.
 SYNERGY_TERMS = ('depth.loss_da', 'depth.loss_jg', 'seg.loss_focal')
 
 
@@ -90,7 +96,8 @@ ALL = tuple(RULES)
 DEEPLAB = tuple(deeplab_networks())
 SYNERGY = tuple(synergy_networks())
 DEEPLAB_RULES = tuple((net.name, ALL) for net in DEEPLAB)
-# The branch-out study (paper 004, Table 2) with equal weights only.
+# The branch-out study (Jiao et al., supplementary Table 2) with equal
+# weights only.
 SYNERGY_RULES = (('lateral', ALL), ) + tuple(
     (net.name, ('equal', )) for net in SYNERGY[1:])
 SETTINGS = (

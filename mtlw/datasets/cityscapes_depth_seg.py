@@ -50,8 +50,10 @@ class CityscapesDepthSegDataset(BaseDataset):
     ``*_disparity.png`` (:func:`~mtlw.datasets.cityscapes_camera.
     disparity_png_to_depth`, the focal length scaled to the image width),
     0 where invalid. ``labels`` selects which maps are loaded: Cityscapes
-    semantics alone is the semantic half of paper 004's weakly supervised
-    outdoor training (``FillMissingLabels`` then adds an empty depth map).
+    semantics alone is the semantic half of the weakly supervised outdoor
+    training of Jiao et al., "Look Deeper into Depth" (ECCV 2018,
+    supplementary section 8); ``FillMissingLabels`` then adds an empty depth
+    map.
     Missing label files are reported when the dataset is built.
 
     Samples: ``img`` (H, W, 3) uint8 BGR, ``gt_seg_map`` (H, W) uint8,

@@ -37,10 +37,10 @@ def kitti_disparity_to_depth(png: np.ndarray) -> np.ndarray:
 class KittiStereo2015DepthDataset(BaseDataset):
     """The 200 training images of KITTI stereo 2015 (Menze and Geiger, CVPR
     2015), left view only, with sparse depth from their disparity maps: the
-    depth half of paper 004's weakly supervised outdoor training (section
-    8). The samples carry no semantics; ``FillMissingLabels`` adds an empty
-    ``gt_seg_map``. Its class names are Cityscapes', the labels it is
-    trained with.
+    depth half of the weakly supervised outdoor training of Jiao et al., "Look
+    Deeper into Depth" (ECCV 2018, supplementary section 8). The samples carry
+    no semantics; ``FillMissingLabels`` adds an empty ``gt_seg_map``. Its class
+    names are Cityscapes', the labels it is trained with.
 
     Samples: ``img`` (H, W, 3) uint8 BGR, ``gt_depth_map`` (H, W) float32
     metres (:func:`kitti_disparity_to_depth`).

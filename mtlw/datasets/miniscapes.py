@@ -39,7 +39,8 @@ def miniscapes_depth(png: np.ndarray, min_depth: float = MIN_DEPTH,
 
 @DATASETS.register_module()
 class MiniscapesDataset(SplitFolderDataset):
-    """Miniscapes (the dataset of report 003): Cityscapes-like street
+    """Miniscapes (the dataset of Argenziano and Pagani, "Multi-Task Learning
+    for Semantics and Depth", course report, 2022): Cityscapes-like street
     scenes with 19-class semantics and depth stored as uint8 inverse depth
     between 4 and 300 m (:func:`miniscapes_depth`).
 

@@ -20,7 +20,8 @@ IGNORE_INDEX = 255
 @DATASETS.register_module()
 class NYUv2Depth40Dataset(SplitFolderDataset):
     """NYU Depth v2 (Silberman et al., ECCV 2012) with the 40 classes of
-    Gupta et al. (CVPR 2013), the data of paper 004 (synergy network).
+    Gupta et al. (CVPR 2013), the data of the synergy network of Jiao et
+    al., "Look Deeper into Depth" (ECCV 2018).
 
     Samples: ``img`` (H, W, 3) uint8 BGR; ``gt_seg_map`` (H, W) uint8 with
     class ``k`` of the files (1..40) as ``k - 1`` and 0 (unlabelled) as 255;

@@ -1,4 +1,4 @@
-"""Report 003's multitask score and depth metrics within a range."""
+"""Multitask score (Argenziano and Pagani) and depth within a range."""
 import numpy as np
 import pytest
 import torch

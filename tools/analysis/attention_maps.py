@@ -1,6 +1,7 @@
 """Overlay the attention map A(T) = sum_i |T_i| of a layer on test images.
 
-Paper 004 (section 1, after Zagoruyko and Komodakis, ICLR 2017) shows where
+Jiao et al., "Look Deeper into Depth" (ECCV 2018, supplementary section 1,
+after Zagoruyko and Komodakis, ICLR 2017) show where
 a network looks through the activation tensor T (C x H x W) of a layer:
 A(T) = sum over channels of |T_i|, normalised to [0, 1] per image, upsampled
 to the image and drawn over it as a heat map. One PNG per image and layer.

@@ -1,7 +1,8 @@
 """Mean, standard deviation and range of the valid training depth.
 
-The numbers a ``DepthNormalization`` needs (report 003 standardises depth
-with the training set's mean and standard deviation).
+The numbers a ``DepthNormalization`` needs (Argenziano and Pagani,
+"Multi-Task Learning for Semantics and Depth", course report, 2022,
+standardise depth with the training set's mean and standard deviation).
 
 Usage::
 

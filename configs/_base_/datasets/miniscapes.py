@@ -1,9 +1,10 @@
-# Miniscapes (report 003): street scenes with 19-class semantics and depth
-# (uint8 inverse depth, 4 .. 300 m). Losses as in the report: cross-entropy
-# and berHu; depth trained log-normalised over its known range (the report's
-# best was standardisation with the training set's mean and standard
-# deviation: python tools/analysis/depth_statistics.py CONFIG gives them,
-# then set method='standard', mean=..., std=...). Batch size 4 (report).
+# Miniscapes (Argenziano and Pagani, "Multi-Task Learning for Semantics and
+# Depth", course report, 2022): street scenes with 19-class semantics and
+# depth (uint8 inverse depth, 4 .. 300 m). Losses as in the report:
+# cross-entropy and berHu; depth trained log-normalised over its known range
+# (the report's best was standardisation with the training set's mean and
+# standard deviation: python tools/analysis/depth_statistics.py CONFIG gives
+# them, then set method='standard', mean=..., std=...). Batch size 4 (report).
 dataset_type = 'MiniscapesDataset'
 data_root = 'data/miniscapes'
 depth_range = (4.0, 300.0)

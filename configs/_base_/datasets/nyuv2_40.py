@@ -1,7 +1,8 @@
 # NYUv2 with 40-class semantics (Gupta et al.) and depth: the data of the
-# synergy network (paper 004). 795 / 654 images of 480 x 640; flips only.
-# Depth is evaluated on the whole range and within 4, 6 and 8 m (paper 004,
-# Tables 4-6). `num_classes` and `depth_range` feed the synergy setting.
+# synergy network (Jiao et al., "Look Deeper into Depth", ECCV 2018). 795 /
+# 654 images of 480 x 640; flips only. Depth is evaluated on the whole range
+# and within 4, 6 and 8 m (their supplementary Tables 4-6). `num_classes` and
+# `depth_range` feed the synergy setting.
 dataset_type = 'NYUv2Depth40Dataset'
 data_root = 'data/nyuv2_40'
 num_classes = 40

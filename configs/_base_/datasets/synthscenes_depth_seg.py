@@ -1,6 +1,7 @@
 # SynthScenes semantics (6 classes) + depth at 64 x 128: the CPU twin of
-# Miniscapes / Cityscapes for the DeepLabV3+ family. Losses as in report
-# 003: cross-entropy and berHu on standardised depth. The depth mean and
+# Miniscapes / Cityscapes for the DeepLabV3+ family. Losses as in Argenziano
+# and Pagani, "Multi-Task Learning for Semantics and Depth" (course report,
+# 2022): cross-entropy and berHu on standardised depth. The depth mean and
 # standard deviation are those of the 64 training scenes' valid pixels
 # (python tools/analysis/depth_statistics.py
 #  configs/synthetic/deeplab_branched_equal.py --num-samples 64).

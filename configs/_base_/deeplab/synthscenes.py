@@ -1,7 +1,8 @@
-# The CPU twin of report 003: SynthScenes semantics + depth at 64 x 128, a
-# dilated ResNet18 and 64-wide ASPP / decoders (skip 16), 400 steps of Adam
-# at lr 1e-3 (minutes on 2 cores). Leaves set the architecture (`type`) and
-# the weighter.
+# The CPU twin of Argenziano and Pagani, "Multi-Task Learning for Semantics
+# and Depth" (course report, 2022): SynthScenes semantics + depth at
+# 64 x 128, a dilated ResNet18 and 64-wide ASPP / decoders (skip 16), 400
+# steps of Adam at lr 1e-3 (minutes on 2 cores). Leaves set the architecture
+# (`type`) and the weighter.
 _base_ = [
     '../models/deeplab_v3plus_r34.py',
     '../datasets/synthscenes_depth_seg.py',

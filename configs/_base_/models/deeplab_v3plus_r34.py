@@ -1,4 +1,5 @@
-# DeepLabV3+ of report 003: ResNet34 with the last stride replaced by a
+# DeepLabV3+ of Argenziano and Pagani, "Multi-Task Learning for Semantics and
+# Depth" (course report, 2022): ResNet34 with the last stride replaced by a
 # dilation (timm output_stride=16), ASPP with rates (3, 6, 9) and image
 # pooling, 256 channels, decoder with the stride-4 skip reduced to 48
 # channels. `type` picks the architecture: DeepLabJoint, DeepLabBranched

@@ -1,4 +1,5 @@
-# Synergy network of paper 004 (Table 3): shared ResNet50 encoder (its
+# Synergy network of Jiao et al., "Look Deeper into Depth" (ECCV 2018,
+# supplementary Table 3): shared ResNet50 encoder (its
 # stride-32 map), conv2 to 1024 channels, depth and semantic branches of four
 # up-convs (512, 256, 128, 64) with lateral sharing units after the first
 # three and up-skips summed before the output convs. `split` > 0 gives the

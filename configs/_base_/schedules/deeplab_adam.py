@@ -1,5 +1,6 @@
-# Report 003's schedule: Adam (betas 0.9, 0.999), lr 1e-4, batch size 4
-# (dataset bases), 16 epochs, constant rate.
+# The schedule of Argenziano and Pagani, "Multi-Task Learning for Semantics
+# and Depth" (course report, 2022): Adam (betas 0.9, 0.999), lr 1e-4, batch
+# size 4 (dataset bases), 16 epochs, constant rate.
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.999)))

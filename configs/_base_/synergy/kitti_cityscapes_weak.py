@@ -1,4 +1,5 @@
-# Weakly supervised outdoor training of paper 004 (section 8): the 200 KITTI
+# Weakly supervised outdoor training of Jiao et al., "Look Deeper into Depth"
+# (ECCV 2018, supplementary section 8): the 200 KITTI
 # stereo 2015 training images with depth only and 200 Cityscapes images with
 # semantics only, at 256 x 512, no sample carrying both. FillMissingLabels
 # gives each sample an empty map for the label it lacks and

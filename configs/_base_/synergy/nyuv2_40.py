@@ -1,4 +1,5 @@
-# The synergy network of paper 004 on NYUv2 with 40 classes: ResNet50 shared
+# The synergy network of Jiao et al., "Look Deeper into Depth" (ECCV 2018)
+# on NYUv2 with 40 classes: ResNet50 shared
 # encoder, L_DA + L_JG on depth in metres, semantic focal loss. The paper
 # does not state its optimiser here; Adam at 1e-4 for 16 epochs (the
 # DeepLabV3+ schedule) is used. Leaves set the variant and the weighter.

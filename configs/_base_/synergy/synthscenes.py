@@ -1,8 +1,9 @@
-# The CPU twin of paper 004: the synergy net on SynthScenes depth + 6-class
+# The CPU twin of Jiao et al., "Look Deeper into Depth" (ECCV 2018): the
+# synergy net on SynthScenes depth + 6-class
 # semantics at 64 x 128, a ResNet18 encoder and decoder widths
 # (128, 64, 32, 32, 16), 400 steps of Adam at lr 1e-3. Depth is evaluated on
-# the whole range and on the pixels within 4, 6 and 8 m (paper 004, Tables
-# 4-6). Leaves set the variant (split, lateral) and the weighter.
+# the whole range and on the pixels within 4, 6 and 8 m (supplementary
+# Tables 4-6). Leaves set the variant (split, lateral) and the weighter.
 _base_ = [
     '../models/synergy_r50.py',
     '../datasets/synthscenes_depth_seg.py',

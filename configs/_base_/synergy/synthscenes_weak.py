@@ -1,4 +1,5 @@
-# Weak supervision on SynthScenes (the CPU twin of paper 004, section 8):
+# Weak supervision on SynthScenes (the CPU twin of Jiao et al., "Look Deeper
+# into Depth", ECCV 2018, supplementary section 8):
 # 32 scenes keep only their depth, 32 other scenes only their labels, as KITTI
 # depth and Cityscapes semantics do. FillMissingLabels gives each sample an
 # all-invalid map for the label it lacks; with partial_labels=True the model

@@ -11,7 +11,8 @@ from mtlw.registry import TRANSFORMS
 class FillMissingLabels(BaseTransform):
     """Put an all-invalid map in place of each missing label map.
 
-    Weak supervision (paper 004, section 8) trains on samples that carry
+    Weak supervision (Jiao et al., "Look Deeper into Depth", ECCV 2018,
+    supplementary section 8) trains on samples that carry
     depth or semantics but not both, e.g. KITTI depth with Cityscapes
     labels. A batch needs every map on every sample, so a missing
     ``gt_seg_map`` becomes ``ignore_index`` everywhere, a missing

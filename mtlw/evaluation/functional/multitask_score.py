@@ -1,13 +1,15 @@
-"""The multitask score of report 003 (semantics + depth)."""
+"""The multitask score of Argenziano and Pagani (semantics + depth)."""
 
 
 def multitask_score(miou: float, silog: float) -> float:
     """``max(IoU - 50, 0) + max(50 - SILog, 0)``.
 
-    Report 003 (section 1.1) scores semantics + depth on Miniscapes /
-    Cityscapes with the mean IoU in percent and the KITTI SILog error
-    (``100 sqrt(mean(g^2) - mean(g)^2)``, ``g`` the log error) of the depth
-    map: each task adds at most 50, higher is better.
+    Argenziano and Pagani, "Multi-Task Learning for Semantics and Depth"
+    (course report, Deep Learning for Autonomous Driving, 2022, section 1.1)
+    score semantics + depth on Miniscapes / Cityscapes with the mean IoU in
+    percent and the KITTI SILog error (``100 sqrt(mean(g^2) - mean(g)^2)``,
+    ``g`` the log error) of the depth map: each task adds at most 50, higher is
+    better.
 
     Args:
         miou (float): Mean IoU in percent (0 .. 100).

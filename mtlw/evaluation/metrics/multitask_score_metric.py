@@ -1,4 +1,4 @@
-"""Multi-task metric with report 003's multitask score added."""
+"""Multi-task metric with the multitask score of Argenziano and Pagani."""
 from typing import Dict, List, Union
 
 from mtlw.registry import METRICS
@@ -9,7 +9,8 @@ from .multitask_metric import MultiTaskMetric
 @METRICS.register_module()
 class MultiTaskScoreMetric(MultiTaskMetric):
     """:class:`MultiTaskMetric` plus ``multitask_score = max(mIoU - 50, 0)
-    + max(50 - SILog, 0)`` (report 003; :func:`multitask_score`) from two
+    + max(50 - SILog, 0)`` (Argenziano and Pagani, 2022;
+    :func:`multitask_score`) from two
     of the task metrics' results.
 
     Args:

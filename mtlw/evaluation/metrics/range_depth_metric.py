@@ -12,7 +12,8 @@ class RangeDepthMetric(PerImageDepthMetric):
     """:class:`PerImageDepthMetric` over the pixels with ground truth
     ``<= range``.
 
-    Paper 004 (Tables 4-7) scores depth on the pixels whose true depth is at
+    Jiao et al., "Look Deeper into Depth" (ECCV 2018, supplementary
+    material, Tables 4-7) score depth on the pixels whose true depth is at
     most 4, 6 or 8 m. Predictions are still clamped to ``[min_depth,
     max_depth]`` (the whole valid range), not to the evaluated range, so a
     near pixel predicted far is counted as far. Images without a pixel in

@@ -1,4 +1,4 @@
-"""Atrous spatial pyramid pooling of DeepLabV3 / V3+ (report 003)."""
+"""Atrous spatial pyramid pooling of DeepLabV3 / V3+ (Chen et al.)."""
 from typing import Sequence
 
 import torch
@@ -22,7 +22,9 @@ def se_layer(channels: int, ratio: int = 16) -> nn.Module:
 
 @MODELS.register_module()
 class ASPP(BaseModule):
-    """Atrous spatial pyramid pooling (Chen et al. 2017), report 003's form.
+    """Atrous spatial pyramid pooling (Chen et al. 2017) in the form of
+    Argenziano and Pagani, "Multi-Task Learning for Semantics and Depth"
+    (course report, 2022).
 
     Five parallel maps of ``channels`` each, concatenated and projected by a
     1x1 conv (BN, ReLU) back to ``channels``: a 1x1 conv, one 3x3 conv per
@@ -30,7 +32,8 @@ class ASPP(BaseModule):
     :class:`ASPPModule`) and image pooling (global average, 1x1 conv,
     bilinear upsampling). mmseg's ``ASPPHead`` projects with a 3x3 conv and
     is a full decode head; this is the bare block. Optionally a
-    squeeze-and-excitation block follows (report 003, section 4.1).
+    squeeze-and-excitation block follows (Argenziano and Pagani, section
+    4.1).
 
     Args:
         in_channels (int): Channels of the encoder's output.

@@ -1,4 +1,4 @@
-"""The DeepLabV3+ decoder with the stride-4 skip (report 003)."""
+"""The DeepLabV3+ decoder with the stride-4 skip (Argenziano and Pagani)."""
 from typing import Optional, Tuple
 
 import torch
@@ -13,7 +13,9 @@ from .aspp import se_layer
 
 @MODELS.register_module()
 class DeepLabV3PlusDecoder(BaseModule):
-    """DeepLabV3+ decoder (Chen et al. 2018) as in report 003.
+    """DeepLabV3+ decoder (Chen et al., ECCV 2018) as in Argenziano and
+    Pagani, "Multi-Task Learning for Semantics and Depth" (course report,
+    2022).
 
     With a skip: the input (ASPP output, ``in_channels``) is upsampled
     bilinearly to the skip's size, the skip (encoder features at stride 4,
@@ -23,7 +25,7 @@ class DeepLabV3PlusDecoder(BaseModule):
     (``skip_in_channels=None``, the second decoders of the distilled net)
     the input passes the two 3x3 convs directly. Convs have BN and ReLU.
     With ``se`` a squeeze-and-excitation block precedes the prediction
-    conv (report 003, section 4.1).
+    conv (Argenziano and Pagani, section 4.1).
 
     Args:
         in_channels (int): Channels of the input features.

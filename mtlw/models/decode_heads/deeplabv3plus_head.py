@@ -1,4 +1,8 @@
-"""ASPP and the DeepLabV3+ decoder, one task head of report 003."""
+"""ASPP and the DeepLabV3+ decoder: one task head.
+
+As in Argenziano and Pagani, "Multi-Task Learning for Semantics and Depth"
+(course report, Deep Learning for Autonomous Driving, 2022).
+"""
 from typing import Tuple
 
 from mmengine.model import BaseModule

@@ -34,8 +34,10 @@ def berhu_threshold(residual: Tensor, valid: Tensor,
                     ratio: float = 0.2) -> Tensor:
     """``c = ratio * max |residual|`` over the valid entries (detached).
 
-    Laina et al. (3DV 2016) and report 003 take 20 % of the largest absolute
-    residual of the batch. A batch without a valid entry gives ``c = 0``.
+    Laina et al. (3DV 2016) and Argenziano and Pagani ("Multi-Task Learning for
+    Semantics and Depth", course report, 2022) take 20 % of the largest
+    absolute residual of the batch. A batch without a valid entry gives
+    ``c = 0``.
     """
     absolute = residual.detach().abs()
     return ratio * torch.where(valid, absolute,
@@ -51,7 +53,7 @@ def depth_regression_error(pred: Tensor, target: Tensor,
     Args:
         pred (Tensor): (B, 1, H, W) prediction.
         target (Tensor): Ground truth, same shape.
-        penalty (str): ``'l1'`` (|x|), ``'l2'`` (x^2) or ``'berhu'``
+        penalty (str): ``'l1'`` (``|x|``), ``'l2'`` (``x^2``) or ``'berhu'``
             (:func:`berhu` with :func:`berhu_threshold`).
         valid (Tensor, optional): Bool mask; defaults to ``target > 0``.
         berhu_ratio (float): berHu's ``c`` as a fraction of the batch's
@@ -82,7 +84,8 @@ def depth_regression_error(pred: Tensor, target: Tensor,
 
 @MODELS.register_module()
 class DepthRegressionLoss(nn.Module):
-    """L1, L2 or berHu depth regression (report 003, section 4.3).
+    """L1, L2 or berHu depth regression (Argenziano and Pagani, section
+    4.3).
 
     ``loss = mean_{valid} P(d^ - d)`` with ``P`` one of ``|x|``, ``x^2`` and
     the reverse Huber ``B(x)`` (Laina et al., 3DV 2016) whose threshold is

@@ -11,7 +11,8 @@ from mtlw.registry import MODELS
 @MODELS.register_module()
 class CrossTaskDistillation(BaseModule):
     """Multi-modal distillation of PAD-Net (Xu et al., CVPR 2018) as used
-    by report 003's distilled DeepLabV3+.
+    by the distilled DeepLabV3+ of Argenziano and Pagani, "Multi-Task
+    Learning for Semantics and Depth" (course report, 2022).
 
     For each task ``t`` a gate ``G_t = sigmoid(W_g^t * F_t)`` is computed
     from its own features, and every other task ``s`` sends a message

@@ -1,4 +1,8 @@
-"""DeepLabV3+ with an ASPP and a decoder per task (report 003, section 2)."""
+"""DeepLabV3+ with an ASPP and a decoder per task.
+
+After Argenziano and Pagani, "Multi-Task Learning for Semantics and Depth"
+(course report, Deep Learning for Autonomous Driving, 2022, section 2).
+"""
 from typing import Dict, Optional, Sequence
 
 from mmengine.model import ModuleDict

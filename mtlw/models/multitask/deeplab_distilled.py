@@ -1,4 +1,8 @@
-"""DeepLabV3+ with PAD-Net style task distillation (report 003, section 3)."""
+"""DeepLabV3+ with PAD-Net style task distillation.
+
+After Argenziano and Pagani, "Multi-Task Learning for Semantics and Depth"
+(course report, Deep Learning for Autonomous Driving, 2022, section 3).
+"""
 from typing import Dict, List, Optional, Sequence
 
 from mmengine.model import ModuleDict

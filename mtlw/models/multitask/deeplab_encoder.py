@@ -31,12 +31,13 @@ def encoder_channels(backbone: nn.Module,
 class DeepLabEncoder(nn.Module):
     """A backbone whose outputs are (stride-4 skip, stride-16 map).
 
-    Report 003's encoder is a ResNet34 / ResNet50 with the last stride
-    replaced by a dilation (``replace_stride_with_dilation=(False, False,
-    True)``). timm does this with ``output_stride=16``, e.g.
+    The encoder of Argenziano and Pagani ("Multi-Task Learning for Semantics
+    and Depth", course report, 2022) is a ResNet34 / ResNet50 with the last
+    stride replaced by a dilation (``replace_stride_with_dilation=(False,
+    False, True)``). timm does this with ``output_stride=16``, e.g.
     ``dict(type='mmpretrain.TIMMBackbone', model_name='resnet50',
-    features_only=True, output_stride=16, out_indices=(1, 4))``;
-    ``seresnet50`` adds squeeze-and-excitation to every bottleneck.
+    features_only=True, output_stride=16, out_indices=(1, 4))``; ``seresnet50``
+    adds squeeze-and-excitation to every bottleneck.
 
     Args:
         backbone (dict): Config returning exactly two maps: the skip and

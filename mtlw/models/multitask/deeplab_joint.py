@@ -1,4 +1,8 @@
-"""DeepLabV3+ with one head for all tasks (report 003, section 1)."""
+"""DeepLabV3+ with one head for all tasks.
+
+After Argenziano and Pagani, "Multi-Task Learning for Semantics and Depth"
+(course report, Deep Learning for Autonomous Driving, 2022, section 1).
+"""
 from typing import Dict, Optional, Sequence
 
 from torch import Tensor

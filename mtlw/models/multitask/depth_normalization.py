@@ -13,7 +13,10 @@ METHODS = ('standard', 'minmax', 'log')
 
 @MODELS.register_module()
 class DepthNormalization(nn.Module):
-    """A depth normalisation of report 003 (section 4.2) and its inverse.
+    """A depth normalisation of Argenziano and Pagani and its inverse.
+
+    From "Multi-Task Learning for Semantics and Depth" (course report,
+    2022, section 4.2).
 
     With ``d`` in metres:
 

@@ -12,12 +12,12 @@ from mtlw.registry import MODELS
 class LateralSharingUnit(BaseModule):
     """Learnable scalar mixing of same-sized branch features.
 
-    Paper 004, Table 3: the depth branch continues with
-    ``(1 + phi_D) up_dep + phi_S up_sem`` and the semantic branch with
+    Jiao et al., ECCV 2018, supplementary Table 3: the depth branch continues
+    with ``(1 + phi_D) up_dep + phi_S up_sem`` and the semantic branch with
     ``(1 + gamma_S) up_sem + gamma_D up_dep``. For ``n`` branches this is
-    ``x_t' = sum_s (delta_ts + phi_ts) x_s`` with a learnable ``n x n``
-    matrix ``phi`` (identity plus offsets, so the unit starts as the
-    identity when ``init = 0``).
+    ``x_t' = sum_s (delta_ts + phi_ts) x_s`` with a learnable ``n x n`` matrix
+    ``phi`` (identity plus offsets, so the unit starts as the identity when
+    ``init = 0``).
 
     Args:
         num_branches (int): Number of branches (2 for depth + semantics).

@@ -1,7 +1,8 @@
 """Weak supervision: batches in which samples lack some tasks' labels.
 
 The rule (used by :class:`SemanticDepthPredictor` with
-``partial_labels=True``; paper 004, section 8):
+``partial_labels=True``; Jiao et al., "Look Deeper into Depth", ECCV 2018,
+supplementary section 8):
 
 1. A sample without a task's label carries an all-invalid map for it (depth
    0, segmentation ``ignore_index``; see

@@ -23,7 +23,9 @@ def as_stages(output: Union[Tensor, Sequence[Tensor]]) -> List[Tensor]:
 
 class SemanticDepthPredictor(MultiTaskDensePredictor):
     """:class:`MultiTaskDensePredictor` with what the semantics + depth
-    networks of reports 003 and 004 add:
+    networks of Argenziano and Pagani ("Multi-Task Learning for Semantics
+    and Depth", course report, 2022) and Jiao et al. ("Look Deeper into
+    Depth", ECCV 2018) add:
 
     - **deep supervision**: ``forward_outputs(inputs)`` (what a subclass
       implements) gives each task one map or a list of maps, first stage to

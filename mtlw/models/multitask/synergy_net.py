@@ -1,4 +1,4 @@
-"""The synergy network of "Look Deeper into Depth" (paper 004)."""
+"""The synergy network of Jiao et al., "Look Deeper into Depth" (ECCV 2018)."""
 from typing import Dict, List, Optional, Sequence
 
 from mmcv.cnn import ConvModule
@@ -11,8 +11,8 @@ from .lateral_sharing_unit import LateralSharingUnit
 from .multitask_dense_predictor import resize
 from .semantic_depth_predictor import SemanticDepthPredictor
 
-#: Decoder layers: four up-convs and the output conv (paper 004, Table 2's
-#: S1 .. S5 share the first one to five of them).
+#: Decoder layers: four up-convs and the output conv (Jiao et al., ECCV 2018,
+#: supplementary Table 2: S1 .. S5 share the first one to five of them).
 NUM_LAYERS = 5
 
 
@@ -68,7 +68,7 @@ class SynergyBranch(BaseModule):
 @MODELS.register_module()
 class SynergyNet(SemanticDepthPredictor):
     """Synergy network (Jiao et al., "Look Deeper into Depth", ECCV 2018;
-    paper 004, section 3 and Table 3).
+    supplementary section 3 and Table 3).
 
     A shared ResNet50 encoder (its stride-32 map), a 1x1 conv ``conv2`` to
     ``channels[0]`` (1024), and one decoder branch per task
@@ -78,7 +78,7 @@ class SynergyNet(SemanticDepthPredictor):
     After each of the first three up-convs a :class:`LateralSharingUnit`
     mixes the branches with learnable scalars.
 
-    Branch-out variants (paper 004, Table 2, "S1-k"): with ``split = k`` the
+    Branch-out variants (supplementary Table 2, "S1-k"): with ``split = k`` the
     first ``k`` of the five decoder layers (four up-convs, then the output
     conv with its up-skips) are shared by all tasks and the branches start
     after them; lateral units act only between separate branches. ``k = 5``

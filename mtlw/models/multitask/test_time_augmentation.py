@@ -23,7 +23,8 @@ def augmented_maps(predict: Callable[[Tensor], Dict[str, Tensor]],
     batch is resized bilinearly by ``s``, ``predict`` gives its maps (depth
     already in metres, segmentation logits), which are mirrored back,
     resized bilinearly to the input size and averaged: depth is the mean,
-    segmentation the argmax of the mean logits (report 003 used a vote over
+    segmentation the argmax of the mean logits (Argenziano and Pagani,
+    "Multi-Task Learning for Semantics and Depth", used a vote over
     labels; averaging logits needs no host round trip). Everything stays on
     the inputs' device.
 
