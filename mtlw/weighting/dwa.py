@@ -6,7 +6,7 @@ from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
 from .periodic import PeriodicWeighter
-from .safe_math import safe_div
+from .utils.safe_math import safe_div
 
 
 def dwa_weights(last_means: Tensor, before_last_means: Tensor,

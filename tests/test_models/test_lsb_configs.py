@@ -6,12 +6,12 @@ import os.path as osp
 
 import pytest
 import torch
+from lsb_fixtures import TINY_MODEL, fake_batch, write_nyuv2, write_taskonomy
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
-from lsb_fixtures import TINY_MODEL, fake_batch, write_nyuv2, write_taskonomy
 from mtlw.registry import MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

@@ -12,8 +12,8 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
-
 from monodepth_fixtures import write_cityscapes, write_kitti
+
 from mtlw.models.losses import monodepth_loss_names
 from mtlw.registry import MODELS
 from mtlw.utils import read_scalars

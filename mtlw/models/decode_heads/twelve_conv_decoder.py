@@ -5,13 +5,13 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
-from mtlw.registry import MODELS
+from mtlw.registry import MODELS, register_former_name
 
 DEFAULT_CHANNELS = (512, 256, 128, 64, 32, 16)
 
 
 @MODELS.register_module()
-class LSBDecoder(BaseModule):
+class TwelveConvDecoder(BaseModule):
     """Decoder of Lee, Lee, Kim, "Learning Multiple Pixelwise Tasks Based on
     Loss Scale Balancing" (ICCV 2021, supplement Fig. S-1).
 
@@ -41,8 +41,8 @@ class LSBDecoder(BaseModule):
         super().__init__(init_cfg=init_cfg or dict(
             type='Xavier', layer='Conv2d', distribution='uniform', bias=0.0))
         if len(channels) < 1 or min(channels) < 1:
-            raise ValueError(f'LSBDecoder channels must be positive widths, '
-                             f'got {tuple(channels)}')
+            raise ValueError('TwelveConvDecoder channels must be positive '
+                             f'widths, got {tuple(channels)}')
         self.convs = nn.ModuleList()
         previous = in_channels
         for stage, width in enumerate(channels):
@@ -65,3 +65,6 @@ class LSBDecoder(BaseModule):
             if index < last:
                 x = F.relu(x, inplace=True)
         return x
+
+
+LSBDecoder = register_former_name(MODELS, 'LSBDecoder', TwelveConvDecoder)

@@ -6,12 +6,14 @@ import torch
 from torch import Tensor
 
 from mtlw.registry import MODELS
+from mtlw.weighting.partial_labels import (LABELLED, every_rank_has_labels,
+                                           labelled_samples, term_tasks,
+                                           weigh_partial)
 from mtlw.weighting.weighted_model import reduce_loss_dict
-from .depth_normalization import NormalizedDepthLoss
-from .multitask_dense_predictor import MultiTaskDensePredictor, resize
-from .partial_labels import (LABELLED, every_rank_has_labels,
-                             labelled_samples, term_tasks, weigh_partial)
-from .test_time_augmentation import augmented_maps
+from ..losses.normalized_depth_loss import NormalizedDepthLoss
+from ..utils.resize import resize
+from ..utils.test_time_augmentation import augmented_maps
+from .multitask_dense_predictor import MultiTaskDensePredictor
 
 Outputs = Dict[str, Union[Tensor, List[Tensor]]]
 
@@ -37,7 +39,7 @@ class SemanticDepthPredictor(MultiTaskDensePredictor):
       ``test_scales`` (and mirrored images with ``test_flip``) on the
       device (:func:`augmented_maps`);
     - **partial labels** (weak supervision): with ``partial_labels=True``
-      the rule of :mod:`mtlw.models.multitask.partial_labels` applies, and
+      the rule of :mod:`mtlw.weighting.partial_labels` applies, and
       the number of labelled samples of each task is logged as
       ``<task>.labelled``.
 

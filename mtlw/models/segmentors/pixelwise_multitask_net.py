@@ -1,44 +1,25 @@
 """The pixelwise multi-task networks of the Loss Scale Balancing study."""
-import copy
-from typing import Dict, List, Optional
+from typing import Dict, Optional
 
-from mmengine.model import BaseModule, ModuleDict, ModuleList
+from mmengine.model import ModuleDict
 from torch import Tensor
 
-from mtlw.registry import MODELS
+from mtlw.registry import MODELS, register_former_name
+from ..backbones.encoder_columns import EncoderColumns, last_feature
 from .multitask_dense_predictor import MultiTaskDensePredictor
 
 ARCHITECTURES = ('full_sharing', 'multi_decoder', 'multi_column')
 
 
-def last_feature(outputs) -> Tensor:
-    """The last (coarsest) map of a backbone's tuple of outputs."""
-    return outputs[-1] if isinstance(outputs, (tuple, list)) else outputs
-
-
-class EncoderColumns(BaseModule):
-    """One encoder per column, built from one config; ``forward`` returns
-    each column's last feature map (the multi-column net's shared module:
-    through the cross-stitch unit every encoder reaches every task)."""
-
-    def __init__(self, backbone: dict, num_columns: int) -> None:
-        super().__init__()
-        self.columns = ModuleList(
-            MODELS.build(copy.deepcopy(backbone)) for _ in range(num_columns))
-
-    def forward(self, inputs: Tensor) -> List[Tensor]:
-        return [last_feature(column(inputs)) for column in self.columns]
-
-
 @MODELS.register_module()
-class LSBNet(MultiTaskDensePredictor):
+class PixelwiseMultiTaskNet(MultiTaskDensePredictor):
     """The networks of Lee, Lee, Kim, "Learning Multiple Pixelwise Tasks
     Based on Loss Scale Balancing" (ICCV 2021, supplement section 1).
 
     An encoder (``backbone``, e.g. timm MobileNetV2 / PNASNet through
     ``mmpretrain.TIMMBackbone`` with ``features_only=True``; its last,
-    stride-32 map is used) and :class:`LSBDecoder` decoders, in one of three
-    ``architecture`` s:
+    stride-32 map is used) and :class:`TwelveConvDecoder` decoders, in one
+    of three ``architecture`` s:
 
     - ``'full_sharing'``: one encoder, one decoder with ``c0`` = the sum of
       the tasks' channels (17 for NYUv2 depth 1 + normal 3 + seg 13), cut
@@ -71,8 +52,8 @@ class LSBNet(MultiTaskDensePredictor):
                  neck: Optional[dict] = None, **kwargs) -> None:
         super().__init__(tasks, **kwargs)
         if architecture not in ARCHITECTURES:
-            raise ValueError(f'LSBNet architecture must be one of '
-                             f'{ARCHITECTURES}, got {architecture!r}')
+            raise ValueError('PixelwiseMultiTaskNet architecture must be one '
+                             f'of {ARCHITECTURES}, got {architecture!r}')
         if neck is not None and architecture != 'multi_column':
             raise ValueError(f'a neck (cross-stitch unit) joins the columns '
                              f"of 'multi_column' only, not {architecture!r}")
@@ -104,3 +85,6 @@ class LSBNet(MultiTaskDensePredictor):
             return self.split_tasks(self.decoders['shared'](feature))
         return {name: decoder(feature)
                 for name, decoder in self.decoders.items()}
+
+
+LSBNet = register_former_name(MODELS, 'LSBNet', PixelwiseMultiTaskNet)

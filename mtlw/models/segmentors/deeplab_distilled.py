@@ -5,10 +5,10 @@ from mmengine.model import ModuleDict
 from torch import Tensor
 
 from mtlw.registry import MODELS
+from ..backbones.deeplab_encoder import DeepLabEncoder
 from ..decode_heads.deeplabv3plus_decoder import DeepLabV3PlusDecoder
-from .cross_task_distillation import CrossTaskDistillation
+from ..necks.cross_task_distillation import CrossTaskDistillation
 from .deeplab_branched import task_heads
-from .deeplab_encoder import DeepLabEncoder
 from .semantic_depth_predictor import SemanticDepthPredictor
 
 

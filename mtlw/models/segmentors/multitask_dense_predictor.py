@@ -1,16 +1,16 @@
 """The generic base of mtlw's multi-task dense predictors."""
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional
 
-import torch.nn.functional as F
 from mmengine.model import BaseModel
 from mmseg.structures import SegDataSample
 from torch import Tensor, nn
 
 from mtlw.registry import MODELS
 from mtlw.weighting.weighted_model import WeightedLossMixin
-from .dense_task import DenseTask
+from ..utils.dense_task import DenseTask
+from ..utils.resize import resize
 
-DEFAULT_PREPROCESSOR = dict(type='MultiTaskDataPreProcessor')
+DEFAULT_PREPROCESSOR = dict(type='MultiTaskDataPreprocessor')
 
 
 class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
@@ -28,10 +28,10 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
 
     The base then does the rest:
 
-    - data: :class:`MultiTaskDataPreProcessor` by default (normalisation,
+    - data: :class:`MultiTaskDataPreprocessor` by default (normalisation,
       batching, padding of every ``gt_*`` map);
     - ``loss``: each task reads its ground truth from the data samples
-      (:func:`~mtlw.models.multitask.dense_task.task_fields`), calls its loss
+      (:func:`~mtlw.models.utils.dense_task.task_fields`), calls its loss
       and returns its unweighted terms keyed ``'<task>.<term>'``, e.g.
       ``depth.loss_log_l1``; the weighter combines them in ``parse_losses``;
     - ``predict``: the maps are cropped to each image's ``img_shape``,
@@ -62,7 +62,7 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
             (``channels``, ``loss``, optional ``kind`` and ``value_range``),
             in output order.
         data_preprocessor (dict, optional): Defaults to
-            ``MultiTaskDataPreProcessor`` without normalisation.
+            ``MultiTaskDataPreprocessor`` without normalisation.
         weighter (dict, optional): A ``WEIGHTERS`` config; the plain sum
             when omitted.
         shared (str, optional): Submodule that gradient-based weighters
@@ -176,11 +176,3 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
                 image = maps[name][index:index + 1, :, :height, :width]
                 task.write(resize(image, size[:2])[0], sample)
         return data_samples
-
-
-def resize(maps: Tensor, size: Sequence[int]) -> Tensor:
-    """Bilinear resize of (B, C, h, w) maps to ``size``, if it differs."""
-    size: Tuple[int, int] = tuple(int(s) for s in size[-2:])
-    if tuple(maps.shape[-2:]) == size:
-        return maps
-    return F.interpolate(maps, size=size, mode='bilinear', align_corners=False)

@@ -4,8 +4,8 @@ from typing import Dict, Optional, Sequence
 from torch import Tensor
 
 from mtlw.registry import MODELS
+from ..backbones.deeplab_encoder import DeepLabEncoder
 from ..decode_heads.deeplabv3plus_head import DeepLabV3PlusHead
-from .deeplab_encoder import DeepLabEncoder
 from .semantic_depth_predictor import SemanticDepthPredictor
 
 

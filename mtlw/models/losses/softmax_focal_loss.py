@@ -5,7 +5,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from mtlw.registry import MODELS
-from .masked_mean import masked_mean
+from ..utils.masked_mean import masked_mean
 
 
 def softmax_focal_loss(logits: Tensor, labels: Tensor, gamma: float = 2.0,

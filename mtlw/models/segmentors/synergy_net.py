@@ -6,9 +6,9 @@ from mmengine.model import BaseModule, ModuleDict, ModuleList
 from torch import Tensor, nn
 
 from mtlw.registry import MODELS
-from .deeplab_encoder import encoder_channels
-from .lateral_sharing_unit import LateralSharingUnit
-from .multitask_dense_predictor import resize
+from ..backbones.deeplab_encoder import encoder_channels
+from ..necks.lateral_sharing_unit import LateralSharingUnit
+from ..utils.resize import resize
 from .semantic_depth_predictor import SemanticDepthPredictor
 
 #: Decoder layers: four up-convs and the output conv (paper 004, Table 2's

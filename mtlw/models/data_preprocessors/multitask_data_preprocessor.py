@@ -5,11 +5,11 @@ import torch.nn.functional as F
 from mmengine.model import ImgDataPreprocessor
 from mmengine.structures import PixelData
 
-from mtlw.registry import MODELS
+from mtlw.registry import MODELS, register_former_name
 
 
 @MODELS.register_module()
-class MultiTaskDataPreProcessor(ImgDataPreprocessor):
+class MultiTaskDataPreprocessor(ImgDataPreprocessor):
     """Image normalisation and batching for multi-task dense prediction.
 
     Does what mmengine's :class:`ImgDataPreprocessor` does to the images
@@ -78,3 +78,6 @@ def pad_map(field: PixelData, size: Sequence[int],
     data = F.pad(field.data, (0, size[1] - width, 0, size[0] - height),
                  value=value)
     return PixelData(data=data, metainfo=field.metainfo)
+
+
+MultiTaskDataPreProcessor = register_former_name(MODELS, 'MultiTaskDataPreProcessor', MultiTaskDataPreprocessor)
