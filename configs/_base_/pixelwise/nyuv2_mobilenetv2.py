@@ -1,8 +1,8 @@
 # LSB study setting: NYUv2 (MTAN layout), MobileNetV2, 1000 epochs;
 # cross-stitch init 0.9 / 0.05 for the three tasks (supplement section 1).
 _base_ = [
-    '../models/lsb_net.py', '../datasets/nyuv2_mtan.py',
-    '../schedules/lsb_adamw.py', '../default_runtime.py'
+    '../models/pixelwise_multitask_net.py', '../datasets/nyuv2_mtan.py',
+    '../schedules/pixelwise_adamw.py', '../default_runtime.py'
 ]
 model = dict(
     tasks=_base_.tasks,

@@ -3,8 +3,8 @@
 # AdamW at lr 1e-3 (a minute or two per run on 2 cores). One period of the
 # periodic weighters = one epoch = 10 steps. Cross-stitch init 0.9 / 0.05.
 _base_ = [
-    '../models/lsb_net.py', '../datasets/synthscenes_multitask.py',
-    '../schedules/lsb_adamw.py', '../default_runtime.py'
+    '../models/pixelwise_multitask_net.py', '../datasets/synthscenes_multitask.py',
+    '../schedules/pixelwise_adamw.py', '../default_runtime.py'
 ]
 model = dict(
     tasks=_base_.tasks,

@@ -3,8 +3,8 @@
 # supplement does not list the four tasks; this setting takes depth,
 # normals, curvature and reshading (edit `_four`).
 _base_ = [
-    '../models/lsb_net.py', '../datasets/taskonomy.py',
-    '../schedules/lsb_adamw.py', '../default_runtime.py'
+    '../models/pixelwise_multitask_net.py', '../datasets/taskonomy.py',
+    '../schedules/pixelwise_adamw.py', '../default_runtime.py'
 ]
 _four = ['depth', 'normal', 'curvature', 'reshading']
 model = dict(

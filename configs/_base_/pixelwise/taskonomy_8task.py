@@ -1,8 +1,8 @@
 # LSB study setting: Taskonomy 8-task learning, PNASNet-5-Large, 256 x 256,
 # 200 epochs; cross-stitch init 1/8 everywhere (supplement section 1).
 _base_ = [
-    '../models/lsb_net.py', '../datasets/taskonomy.py',
-    '../schedules/lsb_adamw.py', '../default_runtime.py'
+    '../models/pixelwise_multitask_net.py', '../datasets/taskonomy.py',
+    '../schedules/pixelwise_adamw.py', '../default_runtime.py'
 ]
 model = dict(
     _base_.pnasnet,
