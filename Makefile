@@ -4,8 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_CONFIG ?= configs/synthetic/encnet_cov.py
-DEMO_DIR ?= work_dirs/encnet_cov
+DEMO_CONFIG ?= configs/encnet/synthscenes_cov.py
+DEMO_DIR ?= work_dirs/encnet_synthscenes_cov
 
 .PHONY: install test demo
 

@@ -133,7 +133,7 @@ def test_test_results_win_and_missing_metrics_are_named(runs, tmp_path):
 def test_study_names_and_commands(tmp_path):
     configs = []
     for rule in ('equal', 'lsb'):
-        path = tmp_path / f'lsb_crossstitch_{rule}.py'
+        path = tmp_path / f'synthscenes_crossstitch_{rule}.py'
         path.write_text('')
         configs.append(str(path))
     assert study.method_names(configs) == ['equal', 'lsb']
