@@ -7,8 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.installed-docs
 SPHINXOPTS ?= -W --keep-going
-DEMO_CONFIG ?= configs/synthetic/encnet_cov.py
-DEMO_DIR ?= work_dirs/encnet_cov
+DEMO_CONFIG ?= configs/encnet/synthscenes_cov.py
+DEMO_DIR ?= work_dirs/encnet_synthscenes_cov
 
 .PHONY: install test demo docs
 

@@ -11,6 +11,7 @@ Building an unknown ``type`` from any of these registries raises
 import difflib
 import functools
 import re
+import warnings
 from typing import Callable, Iterator, List
 
 from mmengine.registry import Registry
@@ -109,8 +110,41 @@ for _registry in (WEIGHTERS, MODELS, DATASETS, TRANSFORMS, METRICS, HOOKS,
                   EVALUATOR, OPTIM_WRAPPERS, VISUALIZERS, LOG_PROCESSORS):
     _install_suggestions(_registry)
 
+
+
+def register_former_name(registry: Registry, former_name: str,
+                         cls: type) -> type:
+    """Keep building ``cls`` under the name it had before a rename.
+
+    Configs that still say ``type=former_name`` get ``cls`` and a
+    :class:`FutureWarning` naming the new name; the former name is kept for
+    one release.
+
+    Args:
+        registry (Registry): Where ``cls`` is registered.
+        former_name (str): The name it was registered under before.
+        cls (type): The renamed class.
+
+    Returns:
+        type: The subclass registered under ``former_name``.
+    """
+
+    def __init__(self, *args, **kwargs):
+        warnings.warn(
+            f'{former_name} was renamed {cls.__name__}; the former name '
+            'will be removed in the next release', FutureWarning,
+            stacklevel=2)
+        cls.__init__(self, *args, **kwargs)
+
+    alias = type(former_name, (cls, ), dict(
+        __init__=__init__, __module__=cls.__module__,
+        __doc__=f'Former name of :class:`{cls.__name__}`.'))
+    registry.register_module(name=former_name, module=alias)
+    return alias
+
+
 __all__ = [
     'WEIGHTERS', 'MODELS', 'DATASETS', 'TRANSFORMS', 'METRICS', 'HOOKS',
     'EVALUATOR', 'OPTIM_WRAPPERS', 'VISUALIZERS', 'LOG_PROCESSORS',
-    'UnknownTypeError', 'closest_names'
+    'UnknownTypeError', 'closest_names', 'register_former_name'
 ]

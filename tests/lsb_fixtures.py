@@ -12,8 +12,8 @@ from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 from torch import nn
 
-from mtlw.models.multitask.dense_task import default_kind, task_fields
 from mtlw.registry import MODELS
+from mtlw.structures import default_kind, task_fields
 
 TINY_CHANNELS = 4
 

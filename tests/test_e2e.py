@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CONFIG = osp.join(ROOT, 'configs', 'synthetic', 'encnet_cov.py')
+CONFIG = osp.join(ROOT, 'configs', 'encnet', 'synthscenes_cov.py')
 TINY = [
     'train_cfg.max_iters=3', 'train_cfg.val_interval=3',
     'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=3',

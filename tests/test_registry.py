@@ -28,3 +28,16 @@ def test_mtlw_components_are_registered():
     with DefaultScope.overwrite_default_scope('mmseg'):
         assert MODELS.get('WeightedEncoderDecoder') is not None
     assert WEIGHTERS.get('StaticWeighting') is not None
+
+
+@pytest.mark.parametrize('former, current', [
+    ('LSBDecoder', 'TwelveConvDecoder'),
+    ('MultiTaskDataPreProcessor', 'MultiTaskDataPreprocessor'),
+])
+def test_former_names_still_build_with_a_warning(former, current):
+    cfg = dict(type=former)
+    if current == 'TwelveConvDecoder':
+        cfg.update(in_channels=8, out_channels=2, channels=(4, 4))
+    with pytest.warns(FutureWarning, match=f'{former} was renamed {current}'):
+        module = MODELS.build(cfg)
+    assert isinstance(module, MODELS.get(current))

@@ -10,7 +10,7 @@ median step times, images/s and their ratio are printed.
 
 Example (CPU, MobileNetV2 EncNet, 128x128, batch 2)::
 
-    python tools/benchmark_train.py configs/synthetic/encnet_cov.py \\
+    python tools/benchmark_train.py configs/encnet/synthscenes_cov.py \\
         --size 128 128 --batch 2 --steps 20
 
 and on a GPU, the paper's setting (384x384, batch 8), fp32 and bf16::

@@ -13,8 +13,8 @@ host synchronisation inside a rule fails the run.
 
 Example:
     python tools/benchmark_weighting.py \\
-        --step-config configs/synthetic/encnet_static.py \\
-        --mt-config configs/synthetic/lsb_multidec_equal.py
+        --step-config configs/encnet/synthscenes_static.py \\
+        --mt-config configs/pixelwise/synthscenes_multidec_equal.py
 """
 import argparse
 import contextlib

@@ -2,13 +2,14 @@
 
 Usage::
 
-    python tools/study.py configs/synthetic/lsb_crossstitch_equal.py \\
-        configs/synthetic/lsb_crossstitch_lsb.py --seeds 0 1 \\
+    python tools/study.py configs/pixelwise/synthscenes_crossstitch_equal.py \\
+        configs/pixelwise/synthscenes_crossstitch_lsb.py --seeds 0 1 \\
         --work-dir work_dirs/study [--cfg-options k=v ...] [--dry-run]
 
 Each config is one method, named by its file name without the part all the
-names share (``lsb_crossstitch_equal.py`` and ``lsb_crossstitch_lsb.py`` ->
-``equal`` and ``lsb``), or by ``--names``. Run ``k`` of a method trains with
+names share (``synthscenes_crossstitch_equal.py`` and
+``synthscenes_crossstitch_lsb.py`` -> ``equal`` and ``lsb``), or by
+``--names``. Run ``k`` of a method trains with
 ``randomness.seed=k`` into ``WORK_DIR/<method>/seed<k>`` through
 ``tools/train.py``, one run after another (``--cfg-options
 randomness.seed=...`` is refused: it would give every run the same seed).

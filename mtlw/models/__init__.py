@@ -1,12 +1,28 @@
-from .decode_heads import CEOnlyEncHead, DisparityDecoder
-from .estimators import StereoDataPreprocessor, StereoDepthEstimator
+"""mtlw's models, in mmseg's rooms: backbones, necks, heads, losses, data
+preprocessors, whole networks (segmentors) and the pieces they share
+(utils)."""
+from .backbones import DeepLabEncoder, EncoderColumns
+from .data_preprocessors import (MultiTaskDataPreprocessor,
+                                 StereoDataPreprocessor)
+from .decode_heads import (ASPP, CEOnlyEncHead, DeepLabV3PlusDecoder,
+                           DeepLabV3PlusHead, DisparityDecoder,
+                           TwelveConvDecoder)
 from .losses import MonodepthLoss
-from .multitask import LSBNet, MultiTaskDensePredictor
-from .necks import CrossStitch
-from .segmentors import WeightedEncoderDecoder
+from .necks import CrossStitch, CrossTaskDistillation, LateralSharingUnit
+from .segmentors import (DeepLabBranched, DeepLabDistilled, DeepLabJoint,
+                         MultiTaskDensePredictor, PixelwiseMultiTaskNet,
+                         SemanticDepthPredictor, StereoDepthEstimator,
+                         SynergyNet, WeightedEncoderDecoder)
+from .utils import DenseTask, DepthNormalization
 
 __all__ = [
-    'CEOnlyEncHead', 'CrossStitch', 'DisparityDecoder', 'LSBNet',
-    'MonodepthLoss', 'MultiTaskDensePredictor',
-    'StereoDataPreprocessor', 'StereoDepthEstimator', 'WeightedEncoderDecoder'
+    'ASPP', 'CEOnlyEncHead', 'CrossStitch', 'CrossTaskDistillation',
+    'DeepLabBranched', 'DeepLabDistilled', 'DeepLabEncoder', 'DeepLabJoint',
+    'DeepLabV3PlusDecoder', 'DeepLabV3PlusHead', 'DenseTask',
+    'DepthNormalization', 'DisparityDecoder', 'EncoderColumns',
+    'LateralSharingUnit', 'MonodepthLoss', 'MultiTaskDataPreprocessor',
+    'MultiTaskDensePredictor', 'PixelwiseMultiTaskNet',
+    'SemanticDepthPredictor', 'StereoDataPreprocessor',
+    'StereoDepthEstimator', 'SynergyNet', 'TwelveConvDecoder',
+    'WeightedEncoderDecoder'
 ]

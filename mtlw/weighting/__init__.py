@@ -9,13 +9,13 @@ from .gradient_weighter import GradientWeighter
 from .hierarchical_weighting import HierarchicalWeighting
 from .loss_scale_balancing import LossScaleBalancing
 from .mgda import MGDA
-from .min_norm_solver import min_norm_solver
 from .periodic import PeriodicWeighter
 from .rlw import RLW
 from .static_weighting import StaticWeighting
 from .uncertainty_weighting import UncertaintyWeighting
-from .weighted_model import (WeightedLossMixin, get_weighter,
-                             reduce_loss_dict, with_weighter)
+from .utils.min_norm_solver import min_norm_solver
+from .weighted_model import (WeightedLossMixin, get_weighter, reduce_loss_dict,
+                             with_weighter)
 
 __all__ = [
     'GradNorm', 'GradientWeighter', 'MGDA', 'min_norm_solver',

@@ -7,7 +7,7 @@ from torch import Tensor
 from mtlw.registry import WEIGHTERS
 from .base import BaseWeighter
 from .checks import check_number
-from .safe_math import normalize_sum, safe_div
+from .utils.safe_math import normalize_sum, safe_div
 
 
 def cov_weights(ratio_std: Tensor, ratio_mean: Tensor) -> Tensor:

@@ -7,7 +7,7 @@ from torch import Tensor
 from mtlw.registry import WEIGHTERS
 from .checks import check_number
 from .periodic import PeriodicWeighter
-from .safe_math import safe_div
+from .utils.safe_math import safe_div
 
 
 def dwa_weights(last_means: Tensor, before_last_means: Tensor,

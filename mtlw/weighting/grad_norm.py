@@ -3,9 +3,9 @@ import torch
 from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
-from .adam import adam_step
 from .checks import check_number
 from .gradient_weighter import GradientWeighter
+from .utils.adam import adam_step
 
 WEIGHT_SUMS = ('num_losses', 'one')
 WEIGHT_OPTIMIZERS = ('adam', 'sgd')

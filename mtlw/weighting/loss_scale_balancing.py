@@ -7,7 +7,7 @@ from torch import Tensor
 from mtlw.registry import WEIGHTERS
 from .checks import check_number, check_number_dict
 from .periodic import PeriodicWeighter
-from .safe_math import safe_div
+from .utils.safe_math import safe_div
 
 
 def lsb_weights(weights: Tensor, means: Tensor, priorities: Tensor,

@@ -5,7 +5,7 @@ from torch import Tensor
 from mtlw.registry import WEIGHTERS
 from .checks import check_number
 from .gradient_weighter import GradientWeighter
-from .min_norm_solver import min_norm_solver
+from .utils.min_norm_solver import min_norm_solver
 
 GRADIENT_NORMALIZATIONS = ('none', 'l2', 'loss', 'loss+')
 

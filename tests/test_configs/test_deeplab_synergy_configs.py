@@ -2,8 +2,8 @@
 every config's weighter takes its network's loss keys, and one config per
 setting trains and validates for 2 iterations on fixtures, shrunk."""
 import glob
+import importlib.util
 import os.path as osp
-import sys
 
 import pytest
 import torch
@@ -20,22 +20,22 @@ from mtlw.utils import read_scalars
 
 ROOT = osp.join(osp.dirname(__file__), '..', '..')
 CONFIG_DIR = osp.join(ROOT, 'configs')
-sys.path.insert(0, osp.join(ROOT, 'tools'))
-import generate_deeplab_synergy_configs as generator  # noqa: E402
+spec = importlib.util.spec_from_file_location(
+    'generate_configs', osp.join(ROOT, 'tools', 'generate_configs.py'))
+generator = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(generator)
 
 CONFIGS = sorted(
     glob.glob(osp.join(CONFIG_DIR, 'deeplab', '*.py')) +
-    glob.glob(osp.join(CONFIG_DIR, 'synergy', '*.py')) +
-    glob.glob(osp.join(CONFIG_DIR, 'synthetic', 'deeplab_*.py')) +
-    glob.glob(osp.join(CONFIG_DIR, 'synthetic', 'synergy_*.py')))
+    glob.glob(osp.join(CONFIG_DIR, 'synergy', '*.py')))
 REPRESENTATIVES = [
     'deeplab/cityscapes_joint_equal.py',
     'deeplab/miniscapes_distilled_uncertainty.py',
-    'synthetic/deeplab_branched_gradnorm.py',
+    'deeplab/synthscenes_branched_gradnorm.py',
     'synergy/nyuv2_40_lateral_mgda.py',
     'synergy/kitti_cityscapes_weak_lateral_cov.py',
-    'synthetic/synergy_branchout_s2_equal.py',
-    'synthetic/synergy_weak_lateral_famo.py',
+    'synergy/synthscenes_branchout_s2_equal.py',
+    'synergy/synthscenes_weak_lateral_famo.py',
 ]
 
 
@@ -84,10 +84,10 @@ def loss_keys(cfg: Config):
     return _LOSS_KEYS[key]
 
 
-def test_generated_configs_are_current():
-    assert generator.out_of_date() == {}
+def test_every_config_of_the_two_families_is_generated():
     generated = {osp.normpath(osp.join(ROOT, path))
-                 for path in generator.render_all()}
+                 for path in generator.render_all()
+                 if path.startswith(('configs/deeplab/', 'configs/synergy/'))}
     assert generated == {osp.normpath(path) for path in CONFIGS}
 
 

@@ -17,14 +17,13 @@ from mtlw.utils import read_scalars
 
 CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs')
 CONFIGS = sorted(
-    glob.glob(osp.join(CONFIG_DIR, 'encnet', '*.py')) +
-    glob.glob(osp.join(CONFIG_DIR, 'synthetic', 'encnet_*.py')))
+    glob.glob(osp.join(CONFIG_DIR, 'encnet', '*.py')))
 ENCNET_LOSSES = ['aux.loss_ce', 'decode.loss_ce', 'decode.loss_se']
 # One config per distinct model / dataset pair.
 REPRESENTATIVES = [
     'encnet/pcontext_cov.py', 'encnet/pcontext_ce_only.py',
-    'encnet/pcontext_r50v1c_cov.py', 'synthetic/encnet_cov.py',
-    'synthetic/encnet_ce_only.py'
+    'encnet/pcontext_r50v1c_cov.py', 'encnet/synthscenes_cov.py',
+    'encnet/synthscenes_ce_only.py'
 ]
 # Small heads for a ResNet-18 sized backbone (channels 64..512).
 SMALL_HEADS = {
@@ -50,7 +49,7 @@ def test_the_issue_lists_every_config():
                  'uncertainty', 'gradnorm', 'mgda', 'dwa', 'lsb')
     for weighter in weighters:
         assert f'encnet/pcontext_{weighter}.py' in names
-        assert f'synthetic/encnet_{weighter}.py' in names
+        assert f'encnet/synthscenes_{weighter}.py' in names
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=config_name)
@@ -63,7 +62,7 @@ def test_every_config_builds(path):
 
 
 @pytest.mark.parametrize(
-    'path', [p for p in CONFIGS if 'synthetic' in p], ids=config_name)
+    'path', [p for p in CONFIGS if 'synthscenes_' in p], ids=config_name)
 def test_every_weighter_takes_training_steps(path):
     """The SynthScenes twins share one model: two steps with each weighter."""
     cfg = Config.fromfile(path)

@@ -4,9 +4,9 @@ import torch
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
+from mtlw.models import CrossTaskDistillation, DepthNormalization
 from mtlw.models.decode_heads import ASPP, DeepLabV3PlusDecoder
-from mtlw.models.multitask import CrossTaskDistillation, DepthNormalization
-from mtlw.models.multitask.test_time_augmentation import augmented_maps
+from mtlw.models.utils.test_time_augmentation import augmented_maps
 from mtlw.registry import MODELS
 
 NUM_CLASSES = 5

@@ -4,9 +4,8 @@ import torch
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from mtlw.models.multitask.partial_labels import (labelled_samples,
-                                                  weigh_partial)
 from mtlw.registry import MODELS, WEIGHTERS
+from mtlw.weighting.partial_labels import labelled_samples, weigh_partial
 
 TASKS = dict(
     seg=dict(channels=4, loss=dict(type='SoftmaxFocalLoss', gamma=0.0)),

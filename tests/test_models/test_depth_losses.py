@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 import torch
 
+from mtlw.models import DepthNormalization
 from mtlw.models.losses import (CombinedLoss, DepthAwareLoss,
                                 DepthRegressionLoss, DepthSILogLoss,
-                                JointGradientLoss, SoftmaxFocalLoss)
+                                JointGradientLoss, NormalizedDepthLoss,
+                                SoftmaxFocalLoss)
 from mtlw.models.losses.depth_regression_loss import berhu
-from mtlw.models.multitask import DepthNormalization
-from mtlw.models.multitask.depth_normalization import NormalizedDepthLoss
 from mtlw.registry import MODELS
 
 

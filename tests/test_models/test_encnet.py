@@ -9,10 +9,10 @@ import pytest
 import timm
 import torch
 import torch.nn.functional as F
+from encnet_fixtures import seg_batch
 from mmengine.config import Config, DictAction
 from mmengine.registry import DefaultScope
 
-from encnet_fixtures import seg_batch
 from mtlw.models import CEOnlyEncHead
 from mtlw.registry import MODELS
 

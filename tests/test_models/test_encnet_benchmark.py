@@ -7,7 +7,7 @@ import torch
 from mmengine.config import Config
 
 ROOT = osp.join(osp.dirname(__file__), '..', '..')
-CONFIG = osp.join(ROOT, 'configs', 'synthetic', 'encnet_cov.py')
+CONFIG = osp.join(ROOT, 'configs', 'encnet', 'synthscenes_cov.py')
 
 
 def load_tool():
@@ -46,8 +46,8 @@ def test_both_models_compute_the_same_losses():
 
 
 def test_ce_only_models_are_refused():
-    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'synthetic',
-                                   'encnet_ce_only.py'))
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'encnet',
+                                   'synthscenes_ce_only.py'))
     with pytest.raises(KeyError, match='model.auxiliary_head.loss_decode'):
         tool.stock_model_cfg(cfg.model)
 

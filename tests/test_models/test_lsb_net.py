@@ -1,11 +1,11 @@
 """LSB decoder and the three LSB architectures."""
 import pytest
 import torch
+from lsb_fixtures import TINY_CHANNELS, fake_samples
 from mmengine.optim import OptimWrapper
 from torch import nn
 
-from lsb_fixtures import TINY_CHANNELS, fake_samples
-from mtlw.models.decode_heads import LSBDecoder
+from mtlw.models.decode_heads import TwelveConvDecoder
 from mtlw.registry import MODELS
 
 NYU_TASKS = dict(
@@ -17,14 +17,15 @@ CHANNELS = dict(depth=1, normal=3, seg=13)
 
 def build(architecture, **kwargs):
     return MODELS.build(dict(
-        type='LSBNet', tasks=NYU_TASKS, architecture=architecture,
+        type='PixelwiseMultiTaskNet', tasks=NYU_TASKS,
+        architecture=architecture,
         backbone=dict(type='LSBTinyEncoder'),
-        decoder=dict(type='LSBDecoder', in_channels=TINY_CHANNELS,
+        decoder=dict(type='TwelveConvDecoder', in_channels=TINY_CHANNELS,
                      channels=(3, 3, 3, 3, 3, 3)), **kwargs))
 
 
 def test_decoder_has_12_convs_5_upsamplings_and_xavier_init():
-    decoder = LSBDecoder(8, 17, channels=(6, 5, 4, 3, 2, 2))
+    decoder = TwelveConvDecoder(8, 17, channels=(6, 5, 4, 3, 2, 2))
     convs = [m for m in decoder.modules() if isinstance(m, nn.Conv2d)]
     assert len(convs) == 12
     assert [c.out_channels for c in convs] == [6, 6, 5, 5, 4, 4, 3, 3, 2, 2,
@@ -41,7 +42,7 @@ def test_decoder_has_12_convs_5_upsamplings_and_xavier_init():
 
 
 def test_decoder_output_is_linear_and_inner_layers_rectified():
-    decoder = LSBDecoder(1, 1, channels=(1, ))
+    decoder = TwelveConvDecoder(1, 1, channels=(1, ))
     with torch.no_grad():
         decoder.convs[0].weight.fill_(0)
         decoder.convs[0].bias.fill_(-1.0)  # ReLU(-1) = 0 after conv 0

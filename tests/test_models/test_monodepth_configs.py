@@ -12,22 +12,21 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
-
 from monodepth_fixtures import write_cityscapes, write_kitti
+
 from mtlw.models.losses import monodepth_loss_names
 from mtlw.registry import MODELS
 from mtlw.utils import read_scalars
 
 CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs')
 CONFIGS = sorted(
-    glob.glob(osp.join(CONFIG_DIR, 'monodepth', '*.py')) +
-    glob.glob(osp.join(CONFIG_DIR, 'synthetic', 'monodepth_*.py')))
+    glob.glob(osp.join(CONFIG_DIR, 'monodepth', '*.py')))
 WEIGHTERS = ('equal', 'handtuned', 'cov', 'cov_decay', 'uncertainty',
              'gradnorm', 'mgda', 'ssim_only', 'l1_only')
 LOSSES = sorted(f'depth.{name}' for name in monodepth_loss_names(4))
 REPRESENTATIVES = ['monodepth/kitti_cov.py',
                    'monodepth/cityscapes_cov.py',
-                   'synthetic/monodepth_cov.py']
+                   'monodepth/synthscenes_cov.py']
 TINY_MODEL = {
     'model.backbone.model_name': 'resnet18',
     'model.decode_head.in_channels': [64, 64, 128, 256, 512],
@@ -56,7 +55,7 @@ def test_the_issue_lists_every_config():
     for weighter in WEIGHTERS:
         assert f'monodepth/kitti_{weighter}.py' in names
         assert f'monodepth/cityscapes_{weighter}.py' in names
-    assert 'synthetic/monodepth_cov.py' in names
+    assert 'monodepth/synthscenes_cov.py' in names
 
 
 def test_the_paper_settings():

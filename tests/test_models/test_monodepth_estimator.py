@@ -5,8 +5,9 @@ from mmengine.optim import OptimWrapper
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from mtlw.models.estimators.stereo_depth_estimator import (
-    disparity_to_depth, edge_ramp_mask, flip_post_process)
+from mtlw.models.segmentors.stereo_depth_estimator import (disparity_to_depth,
+                                                           edge_ramp_mask,
+                                                           flip_post_process)
 from mtlw.registry import MODELS
 
 TINY = dict(

@@ -1,14 +1,15 @@
 """The generic multi-task base: targets, loss keys, predictions, padding."""
 import pytest
 import torch
+from lsb_fixtures import fake_samples
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 from torch import nn
 
-from lsb_fixtures import fake_samples
-from mtlw.models.multitask import (DenseTask, MultiTaskDataPreProcessor,
-                                   MultiTaskDensePredictor, task_fields)
+from mtlw.models import (DenseTask, MultiTaskDataPreprocessor,
+                         MultiTaskDensePredictor)
 from mtlw.registry import MODELS
+from mtlw.structures import task_fields
 
 TASKS = dict(
     depth=dict(channels=1, loss=dict(type='DepthLogL1Loss'),
@@ -114,7 +115,7 @@ def test_predictions_are_cropped_resized_and_post_processed():
 
 
 def test_preprocessor_pads_maps_with_their_invalid_values():
-    preprocessor = MultiTaskDataPreProcessor(pad_size_divisor=4)
+    preprocessor = MultiTaskDataPreprocessor(pad_size_divisor=4)
     samples = fake_samples(dict(depth=1, seg=3, normal=3), 1, 3, 5)
     samples[0].gt_depth_map = PixelData(data=torch.ones(1, 3, 5))
     samples[0].gt_sem_seg = PixelData(data=torch.zeros(1, 3, 5).long())
@@ -135,4 +136,4 @@ def test_registered_subclass_builds_from_a_config():
     MODELS.register_module(module=ConstantNet, force=True)
     model = MODELS.build(dict(type='ConstantNet', tasks=TASKS, width=5))
     assert model.backbone.out_channels == 5
-    assert isinstance(model.data_preprocessor, MultiTaskDataPreProcessor)
+    assert isinstance(model.data_preprocessor, MultiTaskDataPreprocessor)

@@ -43,7 +43,7 @@ def test_overlay_blends_a_resized_heat_map():
 def test_the_tool_writes_one_png_per_image_and_layer(tmp_path):
     out = str(tmp_path / 'maps')
     written = attention_maps.main([
-        osp.join(ROOT, 'configs', 'synthetic', 'synergy_lateral_equal.py'),
+        osp.join(ROOT, 'configs', 'synergy', 'synthscenes_lateral_equal.py'),
         '--layers', 'branches.depth.ups.0', 'backbone', '--num-images', '2',
         '--out-dir', out, '--cfg-options'] + SHRINK)
     assert sorted(osp.basename(p) for p in written) == [
@@ -52,8 +52,8 @@ def test_the_tool_writes_one_png_per_image_and_layer(tmp_path):
     assert cv2.imread(written[0]).shape == (32, 64, 3)
     with pytest.raises(KeyError, match='no layer'):
         attention_maps.main([
-            osp.join(ROOT, 'configs', 'synthetic',
-                     'synergy_lateral_equal.py'),
+            osp.join(ROOT, 'configs', 'synergy',
+                     'synthscenes_lateral_equal.py'),
             '--layers', 'decoder.nothing', '--out-dir', out,
             '--cfg-options'] + SHRINK)
 

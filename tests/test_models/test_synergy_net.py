@@ -4,7 +4,7 @@ import torch
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from mtlw.models.multitask import LateralSharingUnit
+from mtlw.models import LateralSharingUnit
 from mtlw.registry import MODELS
 
 TASKS = dict(

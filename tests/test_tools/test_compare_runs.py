@@ -144,7 +144,7 @@ def test_runs_of_different_lengths_are_refused(runs, tmp_path):
 def test_study_names_and_commands(tmp_path):
     configs = []
     for rule in ('equal', 'lsb'):
-        path = tmp_path / f'lsb_crossstitch_{rule}.py'
+        path = tmp_path / f'synthscenes_crossstitch_{rule}.py'
         path.write_text('')
         configs.append(str(path))
     assert study.method_names(configs) == ['equal', 'lsb']

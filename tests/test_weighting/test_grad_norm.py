@@ -7,7 +7,7 @@ from torch import nn
 
 from mtlw.registry import WEIGHTERS
 from mtlw.weighting import GradNorm
-from mtlw.weighting.adam import adam_step
+from mtlw.weighting.utils.adam import adam_step
 from mtlw.weighting.grad_norm import (grad_norm_targets,
                                       grad_norm_weight_gradient,
                                       relative_inverse_rates, renormalize)

@@ -10,7 +10,7 @@ from torch import nn
 from mtlw.registry import WEIGHTERS
 from mtlw.weighting import MGDA, min_norm_solver
 from mtlw.weighting.mgda import normalize_gram
-from mtlw.weighting.min_norm_solver import min_norm_pair
+from mtlw.weighting.utils.min_norm_solver import min_norm_pair
 
 
 def gram_of(vectors):

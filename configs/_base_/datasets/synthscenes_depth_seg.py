@@ -4,7 +4,7 @@
 # 2022): cross-entropy and berHu on standardised depth. The depth mean and
 # standard deviation are those of the 64 training scenes' valid pixels
 # (python tools/analysis/depth_statistics.py
-#  configs/synthetic/deeplab_branched_equal.py --num-samples 64).
+#  configs/deeplab/synthscenes_branched_equal.py --num-samples 64).
 dataset_type = 'SynthScenesMultiTaskDataset'
 img_size = (64, 128)
 depth_range = (1e-3, 80.0)  # metres; SynthScenes drops surfaces beyond 80 m

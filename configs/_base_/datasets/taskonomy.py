@@ -1,6 +1,6 @@
 # Taskonomy at 256 x 256 with the 8 tasks of the Loss Scale Balancing study
 # (depth, normals, principal curvature, reshading, 2D / 3D edges, 2D / 3D
-# keypoints); settings may keep fewer (configs/_base_/lsb/taskonomy_4task.py).
+# keypoints); settings may keep fewer (configs/_base_/pixelwise/taskonomy_4task.py).
 # Views are listed in <data_root>/splits/{train,test}.txt (docs/lsb.md).
 dataset_type = 'TaskonomyDataset'
 data_root = 'data/taskonomy'

@@ -6,7 +6,7 @@
 # (the report's baseline, set here) or DeepLabDistilled. `tasks` and
 # `depth_normalization` come from the dataset base.
 data_preprocessor = dict(
-    type='MultiTaskDataPreProcessor',
+    type='MultiTaskDataPreprocessor',
     mean=[123.675, 116.28, 103.53],
     std=[58.395, 57.12, 57.375],
     bgr_to_rgb=True)

@@ -7,7 +7,7 @@
 # loss of the main paper): L_DA + L_JG on depth in metres, the semantic focal
 # loss; setting bases build `tasks` from these two pieces.
 data_preprocessor = dict(
-    type='MultiTaskDataPreProcessor',
+    type='MultiTaskDataPreprocessor',
     mean=[123.675, 116.28, 103.53],
     std=[58.395, 57.12, 57.375],
     bgr_to_rgb=True)

@@ -4,7 +4,7 @@
 # semantics only, at 256 x 512, no sample carrying both. FillMissingLabels
 # gives each sample an empty map for the label it lacks and
 # partial_labels=True drops that task's loss for it (the rule of
-# mtlw/models/multitask/partial_labels.py). The paper fine-tunes its NYUv2
+# mtlw/weighting/partial_labels.py). The paper fine-tunes its NYUv2
 # model (load_from=...) with lr 1e-2 on the new last semantic layer and 1e-4
 # elsewhere; the Cityscapes train IDs give 19 classes here.
 _base_ = [

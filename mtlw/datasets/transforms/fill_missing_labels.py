@@ -18,7 +18,7 @@ class FillMissingLabels(BaseTransform):
     ``gt_seg_map`` becomes ``ignore_index`` everywhere, a missing
     ``gt_depth_map`` (or any other map) 0 everywhere, the value every mtlw
     loss and metric reads as invalid; the task's loss then skips the
-    sample (see :mod:`mtlw.models.multitask.partial_labels`). ``drop``
+    sample (see :mod:`mtlw.weighting.partial_labels`). ``drop``
     first removes maps, which turns a fully labelled dataset into an
     unpaired one (the SynthScenes twin of the KITTI + Cityscapes setting).
 

@@ -7,7 +7,7 @@ from mmengine.evaluator import BaseMetric
 from mtlw.registry import METRICS
 from ..functional.normal_errors import (angle_statistics, normal_angles,
                                         summarize_angles)
-from .depth_metric import sample_field
+from .per_image_depth_metric import sample_field
 
 
 @METRICS.register_module()

@@ -4,7 +4,7 @@ from typing import Optional
 from torch import Tensor
 
 from mtlw.registry import METRICS
-from .depth_metric import PerImageDepthMetric
+from .per_image_depth_metric import PerImageDepthMetric
 
 
 @METRICS.register_module()

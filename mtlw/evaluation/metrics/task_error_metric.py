@@ -4,9 +4,9 @@ from typing import Any, Dict, List, Optional, Sequence
 import numpy as np
 from mmengine.evaluator import BaseMetric
 
-from mtlw.models.multitask.dense_task import default_kind, task_fields
 from mtlw.registry import METRICS, MODELS
-from .depth_metric import sample_field
+from mtlw.structures import default_kind, task_fields
+from .per_image_depth_metric import sample_field
 
 
 @METRICS.register_module()
@@ -24,7 +24,7 @@ class TaskErrorMetric(BaseMetric):
 
     Args:
         task (str): Task name; with ``kind`` it decides the fields read
-            (:func:`~mtlw.models.multitask.dense_task.task_fields`).
+            (:func:`~mtlw.structures.task_fields`).
         loss (dict): Config of the task's loss.
         term (str): The loss term reported, e.g. ``'loss_l1'``.
         scale (float): Factor applied to the term. Defaults to 1.

@@ -5,7 +5,7 @@ import torch
 from torch import Tensor, nn
 
 from mtlw.registry import MODELS
-from .masked_mean import masked_mean
+from ..utils.masked_mean import masked_mean
 
 
 def depth_aware_error(pred: Tensor, target: Tensor,

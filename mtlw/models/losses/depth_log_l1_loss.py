@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from mtlw.registry import MODELS
-from .masked_mean import masked_mean
+from ..utils.masked_mean import masked_mean
 
 
 def log_l1_error(pred: Tensor, target: Tensor, floor: float,

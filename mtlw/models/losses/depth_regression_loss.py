@@ -5,7 +5,7 @@ import torch
 from torch import Tensor, nn
 
 from mtlw.registry import MODELS
-from .masked_mean import masked_mean
+from ..utils.masked_mean import masked_mean
 
 PENALTIES = ('l1', 'l2', 'berhu')
 
@@ -92,7 +92,7 @@ class DepthRegressionLoss(nn.Module):
     ``c = 0.2 max_i |d^_i - d_i|`` over all valid pixels of the batch
     (detached). The report found berHu and L1 better than L2 on Miniscapes.
     Works on metres or on normalised depth
-    (:mod:`mtlw.models.multitask.depth_normalization`); an explicit
+    (:mod:`mtlw.models.utils.depth_normalization`); an explicit
     ``valid`` mask is then given by the model.
 
     Args:

@@ -4,7 +4,7 @@ from typing import Dict, Optional
 from torch import Tensor, nn
 
 from mtlw.registry import MODELS
-from .masked_mean import masked_mean
+from ..utils.masked_mean import masked_mean
 
 
 def valid_normals(target: Tensor) -> Tensor:

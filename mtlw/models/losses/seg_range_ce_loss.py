@@ -5,7 +5,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from mtlw.registry import MODELS
-from .masked_mean import masked_mean
+from ..utils.masked_mean import masked_mean
 
 
 def pixel_cross_entropy(logits: Tensor, labels: Tensor,

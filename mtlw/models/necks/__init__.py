@@ -1,3 +1,9 @@
+"""Modules that exchange features between task columns or branches."""
 from .cross_stitch import CrossStitch, cross_stitch
+from .cross_task_distillation import CrossTaskDistillation
+from .lateral_sharing_unit import LateralSharingUnit
 
-__all__ = ['CrossStitch', 'cross_stitch']
+__all__ = [
+    'CrossStitch', 'CrossTaskDistillation', 'LateralSharingUnit',
+    'cross_stitch'
+]

@@ -1,0 +1,178 @@
+"""The generic base of mtlw's multi-task dense predictors."""
+from typing import Dict, List, Optional
+
+from mmengine.model import BaseModel
+from mmseg.structures import SegDataSample
+from torch import Tensor, nn
+
+from mtlw.registry import MODELS
+from mtlw.weighting.weighted_model import WeightedLossMixin
+from ..utils.dense_task import DenseTask
+from ..utils.resize import resize
+
+DEFAULT_PREPROCESSOR = dict(type='MultiTaskDataPreprocessor')
+
+
+class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
+    """Base of multi-task dense predictors whose losses go to a weighter.
+
+    A subclass provides the network, the rest is generic:
+
+    - its ``__init__`` calls this one first, then builds the layers
+      (``self.tasks`` is there by then); ``shared`` may name any of them, as
+      the weighter receives it at the first forward;
+    - ``forward_tasks(inputs)`` returns the raw output map of every task,
+      ``{task: (B, channels, h, w)}``; maps smaller than the input are
+      resized bilinearly to it. :meth:`split_tasks` cuts one map with all
+      tasks' channels (a shared head) into this dict.
+
+    The base then does the rest:
+
+    - data: :class:`MultiTaskDataPreprocessor` by default (normalisation,
+      batching, padding of every ``gt_*`` map);
+    - ``loss``: each task reads its ground truth from the data samples
+      (:func:`~mtlw.models.utils.dense_task.task_fields`), calls its loss
+      and returns its unweighted terms keyed ``'<task>.<term>'``, e.g.
+      ``depth.loss_log_l1``; the weighter combines them in ``parse_losses``;
+    - ``predict``: the maps are cropped to each image's ``img_shape``,
+      resized to its ``ori_shape`` and written into its data sample as
+      ``pred_sem_seg`` (+ ``seg_logits``), ``pred_depth_map``,
+      ``pred_normal_map`` or ``pred_<task>_map``;
+    - ``tensor`` mode returns the raw maps.
+
+    Example of a subclass::
+
+        @MODELS.register_module()
+        class TinyNet(MultiTaskDensePredictor):
+            def __init__(self, tasks, channels=16, **kwargs):
+                super().__init__(tasks, **kwargs)
+                total = sum(task.channels for task in self.tasks.values())
+                self.backbone = nn.Conv2d(3, channels, 3, padding=1)
+                self.head = nn.Conv2d(channels, total, 1)
+
+            def forward_tasks(self, inputs):
+                return self.split_tasks(self.head(self.backbone(inputs)))
+
+        model = TinyNet(tasks=dict(
+            depth=dict(channels=1, loss=dict(type='DepthLogL1Loss')),
+            seg=dict(channels=6, loss=dict(type='SegRangeCELoss'))))
+
+    Args:
+        tasks (dict[str, dict]): Task name -> :class:`DenseTask` arguments
+            (``channels``, ``loss``, optional ``kind`` and ``value_range``),
+            in output order.
+        data_preprocessor (dict, optional): Defaults to
+            ``MultiTaskDataPreprocessor`` without normalisation.
+        weighter (dict, optional): A ``WEIGHTERS`` config; the plain sum
+            when omitted.
+        shared (str, optional): Submodule that gradient-based weighters
+            differentiate against, e.g. ``'backbone'``.
+        sum_terms (bool): Give the weighter one loss per task,
+            ``<task>.loss``, the sum of the task's terms (its loss and
+            regularisers), and log the terms as ``<task>.term_*``. For
+            rules that must weigh whole tasks but cannot sit inside
+            ``HierarchicalWeighting`` (the gradient-based ones). Defaults to
+            False: every term is a loss of its own.
+        init_cfg (dict, optional): mmengine initialisation config.
+    """
+
+    def __init__(self, tasks: Dict[str, dict],
+                 data_preprocessor: Optional[dict] = None,
+                 weighter: Optional[dict] = None,
+                 shared: Optional[str] = None,
+                 sum_terms: bool = False,
+                 init_cfg: Optional[dict] = None) -> None:
+        # Built here from mtlw's (mmseg's) registry, so the model also builds
+        # outside a runner, without mmseg as the default scope.
+        preprocessor = data_preprocessor or DEFAULT_PREPROCESSOR
+        if isinstance(preprocessor, dict):
+            preprocessor = MODELS.build(preprocessor)
+        super().__init__(data_preprocessor=preprocessor, init_cfg=init_cfg,
+                         weighter=weighter, shared=shared)
+        if not tasks:
+            raise ValueError('a multi-task model needs at least one task')
+        self.tasks = nn.ModuleDict(
+            {name: DenseTask(name, **cfg) for name, cfg in tasks.items()})
+        self.sum_terms = sum_terms
+
+    # ------------------------------------------------------------------
+    # What a subclass implements
+    # ------------------------------------------------------------------
+    def forward_tasks(self, inputs: Tensor) -> Dict[str, Tensor]:
+        """Raw output maps ``{task: (B, channels, h, w)}`` of a batch."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------
+    # Generic part
+    # ------------------------------------------------------------------
+    def split_tasks(self, outputs: Tensor) -> Dict[str, Tensor]:
+        """Cut a (B, sum of channels, h, w) map into per-task maps."""
+        sizes = [task.channels for task in self.tasks.values()]
+        if outputs.dim() != 4 or outputs.shape[1] != sum(sizes):
+            raise ValueError(
+                f'a shared output for the tasks {list(self.tasks)} needs '
+                f'(B, {sum(sizes)}, H, W), got {tuple(outputs.shape)}')
+        return dict(zip(self.tasks, outputs.split(sizes, dim=1)))
+
+    def task_maps(self, inputs: Tensor) -> Dict[str, Tensor]:
+        """``forward_tasks`` checked and resized to the input size."""
+        maps = self.forward_tasks(inputs)
+        missing = [name for name in self.tasks if name not in maps]
+        if missing:
+            raise KeyError(f'{type(self).__name__}.forward_tasks returned no '
+                           f'output for the tasks {missing}; got {list(maps)}')
+        return {name: resize(maps[name], inputs.shape[-2:])
+                for name in self.tasks}
+
+    def forward(self, inputs: Tensor, data_samples: Optional[list] = None,
+                mode: str = 'tensor'):
+        """``'loss'``, ``'predict'`` or ``'tensor'`` (the raw maps)."""
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return self.task_maps(inputs)
+        raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', got "
+                         f'{mode!r}')
+
+    def loss(self, inputs: Tensor, data_samples: List) -> Dict[str, Tensor]:
+        """Unweighted loss terms of every task, keyed ``<task>.<term>``."""
+        return self.task_losses(self.task_maps(inputs), data_samples)
+
+    def task_losses(self, maps: Dict[str, Tensor],
+                    data_samples: List) -> Dict[str, Tensor]:
+        """Loss terms of ``maps`` (at the size of the ground truth), or one
+        summed loss per task with ``sum_terms``."""
+        losses = {}
+        for name, task in self.tasks.items():
+            terms = task.losses(maps[name], data_samples)
+            if not self.sum_terms:
+                losses.update(terms)
+                continue
+            losses[f'{name}.loss'] = sum(terms.values())
+            losses.update((key.replace('loss', 'term'), value.detach())
+                          for key, value in terms.items())
+        return losses
+
+    def predict(self, inputs: Tensor,
+                data_samples: Optional[List] = None) -> List:
+        """Data samples with every task's prediction written in."""
+        return self.write_predictions(self.task_maps(inputs), data_samples)
+
+    def write_predictions(self, maps: Dict[str, Tensor],
+                          data_samples: Optional[List] = None) -> List:
+        """Crop each map to ``img_shape``, resize it to ``ori_shape`` and
+        write it into the image's data sample (new samples if None)."""
+        batch_size = next(iter(maps.values())).shape[0]
+        if data_samples is None:
+            data_samples = [SegDataSample() for _ in range(batch_size)]
+        for index, sample in enumerate(data_samples):
+            height, width = sample.metainfo.get(
+                'img_shape', maps[next(iter(maps))].shape[-2:])
+            size = sample.metainfo.get('ori_shape', (height, width))
+            for name, task in self.tasks.items():
+                task.check_channels(maps[name])
+                image = maps[name][index:index + 1, :, :height, :width]
+                task.write(resize(image, size[:2])[0], sample)
+        return data_samples

@@ -1,0 +1,183 @@
+"""Base of the semantics + depth networks (DeepLabV3+ family, synergy net)."""
+from collections import OrderedDict
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+import torch
+from torch import Tensor
+
+from mtlw.registry import MODELS
+from mtlw.weighting.partial_labels import (LABELLED, every_rank_has_labels,
+                                           labelled_samples, term_tasks,
+                                           weigh_partial)
+from mtlw.weighting.weighted_model import reduce_loss_dict
+from ..losses.normalized_depth_loss import NormalizedDepthLoss
+from ..utils.resize import resize
+from ..utils.test_time_augmentation import augmented_maps
+from .multitask_dense_predictor import MultiTaskDensePredictor
+
+Outputs = Dict[str, Union[Tensor, List[Tensor]]]
+
+
+def as_stages(output: Union[Tensor, Sequence[Tensor]]) -> List[Tensor]:
+    """A task's outputs as a list, first stage to final prediction."""
+    return [output] if isinstance(output, Tensor) else list(output)
+
+
+class SemanticDepthPredictor(MultiTaskDensePredictor):
+    """:class:`MultiTaskDensePredictor` with what the semantics + depth
+    networks of Argenziano and Pagani ("Multi-Task Learning for Semantics
+    and Depth", course report, 2022) and Jiao et al. ("Look Deeper into
+    Depth", ECCV 2018) add:
+
+    - **deep supervision**: ``forward_outputs(inputs)`` (what a subclass
+      implements) gives each task one map or a list of maps, first stage to
+      final, as many for every task; every map is supervised with the
+      task's loss, the final one under ``<task>.<term>``, stage ``k`` under
+      ``<task>.<term>_aux<k>`` (the distilled net's four losses);
+    - **depth normalisation** (:class:`DepthNormalization`): depth outputs
+      are trained against normalised ground truth and mapped back to metres
+      before they are written or averaged;
+    - **test-time augmentation**: predictions averaged over
+      ``test_scales`` (and mirrored images with ``test_flip``) on the
+      device (:func:`augmented_maps`);
+    - **partial labels** (weak supervision): with ``partial_labels=True``
+      the rule of :mod:`mtlw.weighting.partial_labels` applies, and
+      the number of labelled samples of each task is logged as
+      ``<task>.labelled``.
+
+    Args:
+        tasks (dict[str, dict]): See :class:`MultiTaskDensePredictor`.
+        depth_normalization (dict, optional): A ``DepthNormalization``
+            config for the ``depth`` tasks; None trains on metres.
+        test_scales (Sequence[float]): Test-time scales. Defaults to (1, ).
+        test_flip (bool): Also predict from mirrored images.
+        partial_labels (bool): Apply the partial-label rule (one boolean
+            read from the device per step).
+        **kwargs: ``data_preprocessor``, ``weighter``, ``shared``,
+            ``sum_terms``, ``init_cfg`` of
+            :class:`MultiTaskDensePredictor`.
+    """
+
+    def __init__(self, tasks: Dict[str, dict],
+                 depth_normalization: Optional[dict] = None,
+                 test_scales: Sequence[float] = (1.0, ),
+                 test_flip: bool = False, partial_labels: bool = False,
+                 **kwargs) -> None:
+        super().__init__(tasks, **kwargs)
+        if not test_scales or any(scale <= 0 for scale in test_scales):
+            raise ValueError(f'test_scales must be positive factors, got '
+                             f'{test_scales}')
+        self.test_scales = tuple(float(scale) for scale in test_scales)
+        self.test_flip = test_flip
+        self.partial_labels = partial_labels
+        self._last_terms: Dict[str, Tensor] = {}
+        self.depth_normalization = None
+        if depth_normalization is not None:
+            self.depth_normalization = MODELS.build(depth_normalization)
+            for task in self.tasks.values():
+                if task.kind == 'depth':
+                    task.loss = NormalizedDepthLoss(task.loss,
+                                                    self.depth_normalization)
+
+    # ------------------------------------------------------------------
+    # What a subclass implements
+    # ------------------------------------------------------------------
+    def forward_outputs(self, inputs: Tensor) -> Outputs:
+        """``{task: map or [stage maps..., final map]}`` of a batch."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------
+    # Generic part
+    # ------------------------------------------------------------------
+    def checked_outputs(self, inputs: Tensor) -> Dict[str, List[Tensor]]:
+        """``forward_outputs`` as lists, every task present."""
+        outputs = self.forward_outputs(inputs)
+        missing = [name for name in self.tasks if name not in outputs]
+        if missing:
+            raise KeyError(f'{type(self).__name__}.forward_outputs returned '
+                           f'no output for the tasks {missing}')
+        return {name: as_stages(outputs[name]) for name in self.tasks}
+
+    def forward_tasks(self, inputs: Tensor) -> Dict[str, Tensor]:
+        """The final map of every task."""
+        return {name: stages[-1]
+                for name, stages in self.checked_outputs(inputs).items()}
+
+    def loss(self, inputs: Tensor, data_samples: List) -> Dict[str, Tensor]:
+        """Unweighted terms of every stage of every task (and, with partial
+        labels, the labelled-sample counts)."""
+        size = inputs.shape[-2:]
+        outputs = self.checked_outputs(inputs)
+        lengths = {name: len(stages) for name, stages in outputs.items()}
+        if len(set(lengths.values())) != 1:
+            raise ValueError(f'every task needs the same number of '
+                             f'supervised stages, got {lengths}')
+        last = max(lengths.values()) - 1
+        losses = {}
+        for index in range(last + 1):
+            suffix = '' if index == last else f'_aux{index}'
+            terms = self.task_losses(
+                {name: resize(stages[index], size)
+                 for name, stages in outputs.items()}, data_samples)
+            losses.update((key + suffix, value)
+                          for key, value in terms.items())
+        if self.partial_labels:
+            losses.update(self.label_counts(data_samples))
+        return losses
+
+    def label_counts(self, data_samples: List) -> Dict[str, Tensor]:
+        """Number of samples with a valid label, per task (not a loss)."""
+        counts = {}
+        for name, task in self.tasks.items():
+            ignore_index = getattr(task.loss, 'ignore_index', 255)
+            labelled = labelled_samples(task.kind, task.targets(data_samples),
+                                        ignore_index)
+            counts[f'{name}.{LABELLED}'] = labelled.sum().float()
+        return counts
+
+    def parse_losses(self, losses: Dict[str, Tensor]
+                     ) -> Tuple[Tensor, Dict[str, Tensor]]:
+        """Weigh the terms; with partial labels, by the partial-label rule."""
+        if not self.partial_labels:
+            return super().parse_losses(losses)
+        terms, others = reduce_loss_dict(losses)
+        counts = torch.stack([others[f'{name}.{LABELLED}']
+                              for name in self.tasks])
+        if every_rank_has_labels(counts):
+            total, _ = self.weighter(terms)
+            self._last_terms = {name: value.detach()
+                                for name, value in terms.items()}
+        else:
+            has_labels = dict(zip(self.tasks, (counts > 0).tolist()))
+            owners = term_tasks(terms, self.tasks)
+            total = weigh_partial(
+                self.weighter, terms,
+                {name: has_labels[owners[name]] for name in terms},
+                self._last_terms)
+        log_vars = OrderedDict(loss=total.detach())
+        log_vars.update(
+            (name, value.detach()) for name, value in terms.items())
+        log_vars.update(others)
+        return total, log_vars
+
+    def metric_maps(self, inputs: Tensor) -> Dict[str, Tensor]:
+        """Final maps at the input size, depth in metres."""
+        maps = self.task_maps(inputs)
+        if self.depth_normalization is None:
+            return maps
+        return {name: self.depth_normalization.inverse(value)
+                if self.tasks[name].kind == 'depth' else value
+                for name, value in maps.items()}
+
+    def test_maps(self, inputs: Tensor) -> Dict[str, Tensor]:
+        """``metric_maps``, averaged over the test-time augmentations."""
+        if self.test_scales == (1.0, ) and not self.test_flip:
+            return self.metric_maps(inputs)
+        kinds = {name: task.kind for name, task in self.tasks.items()}
+        return augmented_maps(self.metric_maps, inputs, self.test_scales,
+                              self.test_flip, kinds)
+
+    def predict(self, inputs: Tensor,
+                data_samples: Optional[List] = None) -> List:
+        """Data samples with every task's prediction (depth in metres)."""
+        return self.write_predictions(self.test_maps(inputs), data_samples)

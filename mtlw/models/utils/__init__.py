@@ -1,0 +1,12 @@
+"""Pieces the networks share: task descriptions, resizing, depth
+normalisation, masked means and test-time augmentation."""
+from .dense_task import DenseTask
+from .depth_normalization import DepthNormalization
+from .masked_mean import masked_mean
+from .resize import resize
+from .test_time_augmentation import augmented_maps
+
+__all__ = [
+    'DenseTask', 'DepthNormalization', 'augmented_maps', 'masked_mean',
+    'resize'
+]
