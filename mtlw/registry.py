@@ -111,7 +111,6 @@ for _registry in (WEIGHTERS, MODELS, DATASETS, TRANSFORMS, METRICS, HOOKS,
     _install_suggestions(_registry)
 
 
-
 def register_former_name(registry: Registry, former_name: str,
                          cls: type) -> type:
     """Keep building ``cls`` under the name it had before a rename.

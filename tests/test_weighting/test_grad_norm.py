@@ -184,7 +184,8 @@ def test_eval_mode_changes_nothing():
 @pytest.mark.parametrize('kwargs, message', [
     (dict(optimizer='rmsprop'), "optimizer.*'rmsprop'"),
     (dict(normalize_to='two'), "normalize_to.*'two'"),
-    (dict(weight_lr=0.), r'weight_lr must be a finite number in \(0.0, inf\), got 0.0'),
+    (dict(weight_lr=0.),
+     r'weight_lr must be a finite number in \(0.0, inf\), got 0.0'),
     (dict(mode='layer'), "mode.*'layer'"),
 ])
 def test_bad_arguments(kwargs, message):

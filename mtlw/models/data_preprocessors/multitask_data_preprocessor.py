@@ -80,4 +80,5 @@ def pad_map(field: PixelData, size: Sequence[int],
     return PixelData(data=data, metainfo=field.metainfo)
 
 
-MultiTaskDataPreProcessor = register_former_name(MODELS, 'MultiTaskDataPreProcessor', MultiTaskDataPreprocessor)
+MultiTaskDataPreProcessor = register_former_name(
+    MODELS, 'MultiTaskDataPreProcessor', MultiTaskDataPreprocessor)
