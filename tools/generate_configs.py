@@ -64,7 +64,6 @@ PIXELWISE_ARCHITECTURES = dict(
     crossstitch=('multi_column', 'multi-column (cross-stitch)'))
 PIXELWISE_RULES = ('equal', 'uncertainty', 'dwa', 'gls', 'gradnorm', 'mgda',
                    'cov', 'lsb')
-GRADIENT_RULES = ('gradnorm', 'mgda')
 
 
 class PixelwiseSetting(NamedTuple):
@@ -115,19 +114,15 @@ def pixelwise_rule_arguments(rule: str, setting: PixelwiseSetting) -> str:
 def render_pixelwise(setting: PixelwiseSetting, arch: str, rule: str) -> str:
     """The text of one pixelwise config: the rule weighs the tasks.
 
-    It is the ``outer`` rule of the setting's ``HierarchicalWeighting`` (a
-    task's terms summed within it), except for the gradient-based rules,
-    which that weighter does not take: the model then sums each task's terms
-    itself (``sum_terms=True``) and the rule is the model's weighter.
+    It is the ``outer`` rule of the setting's ``HierarchicalWeighting``, a
+    task's terms summed within it; gradient-based rules differentiate each
+    task's sum against the model's ``shared`` module.
     """
     architecture, arch_title = PIXELWISE_ARCHITECTURES[arch]
     neck = '' if arch == 'crossstitch' else '\n    neck=None,'
     arguments = '_base_.weighter, _delete_=True' + pixelwise_rule_arguments(
         rule, setting)
-    if rule in GRADIENT_RULES:
-        weighter = f'    sum_terms=True,\n    weighter=dict({arguments}))\n'
-    else:
-        weighter = f'    weighter=dict(outer=dict(\n        {arguments})))\n'
+    weighter = f'    weighter=dict(outer=dict(\n        {arguments})))\n'
     return (
         f'{HEADER}# Loss Scale Balancing study: {setting.title};\n'
         f'# {arch_title}; {RULES[rule]} across the tasks.\n'

@@ -8,5 +8,5 @@ _base_ = [
 model = dict(
     architecture='full_sharing',
     neck=None,
-    sum_terms=True,
-    weighter=dict(_base_.weighter, _delete_=True, normalize_to='one'))
+    weighter=dict(outer=dict(
+        _base_.weighter, _delete_=True, normalize_to='one')))

@@ -7,5 +7,5 @@ _base_ = [
 ]
 model = dict(
     architecture='multi_column',
-    sum_terms=True,
-    weighter=dict(_base_.weighter, _delete_=True, normalize_to='one'))
+    weighter=dict(outer=dict(
+        _base_.weighter, _delete_=True, normalize_to='one')))

@@ -1,5 +1,5 @@
 from .base import (BaseWeighter, NonFiniteLossError, WeighterStateError,
-                   all_reduce_mean)
+                   all_reduce_mean, decode_names, encode_names)
 from .cov_weighting import CoVWeighting
 from .dwa import DWA
 from .famo import FAMO
@@ -9,6 +9,7 @@ from .gradient_weighter import GradientWeighter
 from .hierarchical_weighting import HierarchicalWeighting
 from .loss_scale_balancing import LossScaleBalancing
 from .mgda import MGDA
+from .partial_labels import LABELLED, present_terms
 from .periodic import PeriodicWeighter
 from .rlw import RLW
 from .static_weighting import StaticWeighting
@@ -18,9 +19,10 @@ from .weighted_model import (WeightedLossMixin, get_weighter, reduce_loss_dict,
                              with_weighter)
 
 __all__ = [
+    'LABELLED', 'present_terms',
     'GradNorm', 'GradientWeighter', 'MGDA', 'min_norm_solver',
     'BaseWeighter', 'NonFiniteLossError', 'WeighterStateError',
-    'all_reduce_mean',
+    'all_reduce_mean', 'decode_names', 'encode_names',
     'StaticWeighting', 'WeightedLossMixin', 'get_weighter',
     'reduce_loss_dict', 'with_weighter', 'CoVWeighting', 'DWA', 'FAMO',
     'GLS', 'HierarchicalWeighting', 'LossScaleBalancing', 'PeriodicWeighter',

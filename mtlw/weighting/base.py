@@ -1,7 +1,9 @@
 """The base class every loss-weighting rule derives from."""
+import contextlib
 import logging
 from abc import ABCMeta, abstractmethod
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import (Dict, Iterator, List, Mapping, Optional, Sequence,
+                    Tuple)
 
 import torch
 import torch.distributed as dist
@@ -123,6 +125,9 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
         self.register_buffer('weighter_type_code',
                              encode_names([type(self).__name__]))
         self._names_restored = False
+        # The rank-averaged losses of the last training step, shown to the
+        # rule for absent losses (see weigh_frozen).
+        self._last_observed: Optional[Tensor] = None
 
     # ------------------------------------------------------------------
     # What a rule implements
@@ -175,17 +180,43 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
     # ------------------------------------------------------------------
     # The call
     # ------------------------------------------------------------------
-    def forward(self, losses: Dict[str, Tensor]
+    def forward(self, losses: Dict[str, Tensor],
+                present: Optional[Mapping[str, bool]] = None
                 ) -> Tuple[Tensor, Dict[str, Tensor]]:
         """Combine ``losses``.
 
         Args:
             losses (dict[str, Tensor]): Scalar, unweighted losses by name.
+            present (Mapping[str, bool], optional): Whether each loss has
+                labelled samples this step (partial labels, see
+                :mod:`mtlw.weighting.partial_labels`); a name it lacks is
+                present. With an absent loss the step takes the frozen path
+                (:meth:`weigh_frozen`).
 
         Returns:
             tuple[Tensor, dict[str, Tensor]]: The total with graph and the
             detached weights by name.
         """
+        if present is not None and not all(
+                present.get(name, True) for name in losses):
+            return self.weigh_frozen(losses, present)
+        with self.step_context(losses):
+            return self._forward(losses)
+
+    @contextlib.contextmanager
+    def step_context(self, losses: Dict[str, Tensor]) -> Iterator[None]:
+        """Context of one :meth:`weigh` call: what a rule keeps for the
+        step and drops after it (nothing here; the losses and captured
+        outputs of gradient-based rules).
+
+        Args:
+            losses (dict[str, Tensor]): The step's losses by name, in the
+                order of ``loss_names``.
+        """
+        yield
+
+    def _forward(self, losses: Dict[str, Tensor]
+                 ) -> Tuple[Tensor, Dict[str, Tensor]]:
         names = self._check_names(losses)
         terms = [losses[name].reshape(()).float() for name in names]
         values = torch.stack(terms)
@@ -199,8 +230,52 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
         if self.training:
             self.step += counted
             self.nonfinite_steps += 1 - counted
+            previous = (torch.ones_like(observed) if self._last_observed is
+                        None else self._last_observed)
+            self._last_observed = torch.where(torch.isfinite(observed),
+                                              observed, previous)
         self.latest_weights = weights.detach()
         return total, dict(zip(names, self.latest_weights.unbind()))
+
+    def weigh_frozen(self, losses: Dict[str, Tensor],
+                     present: Mapping[str, bool]
+                     ) -> Tuple[Tensor, Dict[str, Tensor]]:
+        """Weigh a step in which some losses are absent, changing no state.
+
+        The rule runs in eval mode (no statistic, counter, period or
+        learnable weight changes) on the present losses and, for each
+        absent one, its value at the last training step (1 before the
+        first). The total is ``sum_present w_i L_i + sum_absent 0 * L_j``:
+        an absent loss adds no gradient but keeps its graph, so every
+        parameter DDP expects still receives a gradient.
+
+        Args:
+            losses (dict[str, Tensor]): Scalar, unweighted losses by name.
+            present (Mapping[str, bool]): Whether each loss is present; a
+                name it lacks is present.
+
+        Returns:
+            tuple[Tensor, dict[str, Tensor]]: The total with graph and the
+            detached weights by name.
+        """
+        names = self._check_names(losses)
+        last = self._last_observed
+        shown = {}
+        for index, name in enumerate(names):
+            value = losses[name]
+            if not present.get(name, True):
+                value = (value.new_ones(()) if last is None
+                         else last[index].to(value)).detach()
+            shown[name] = value
+        training = self.training
+        self.train(False)
+        try:
+            _, weights = self(shown)
+        finally:
+            self.train(training)
+        total = sum((weights[name].to(losses[name]) if present.get(name, True)
+                     else 0.0) * losses[name].reshape(()) for name in names)
+        return total, weights
 
     def _check_names(self, losses: Dict[str, Tensor]) -> List[str]:
         if not losses:

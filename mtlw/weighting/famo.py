@@ -6,7 +6,7 @@ from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
 from .base import BaseWeighter
-from .checks import check_number, check_number_dict
+from .utils.checks import check_number, check_number_dict
 from .utils.adam import adam_step
 
 GAP_EPS = 1e-8

@@ -3,7 +3,7 @@ import torch
 from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
-from .checks import check_number
+from .utils.checks import check_number
 from .gradient_weighter import GradientWeighter
 from .utils.adam import adam_step
 

@@ -73,9 +73,13 @@ class HierarchicalWeighting(BaseWeighter):
 
     The children are submodules, so their state is in the state dict. They
     receive the already reduced observed losses through their ``weigh`` (no
-    second all-reduce), and their step counters advance with this one. They
-    must be loss-only rules: gradient-based ones (GradNorm, MGDA) manage a
-    shared module through their own call and are refused.
+    second all-reduce), and their step counters advance with this one. The
+    inner rules must be loss-only rules. The outer rule may be
+    gradient-based (GradNorm, MGDA): it then differentiates each group
+    total ``T_g`` against the model's shared module, which it receives
+    through :meth:`attach`; this weighs whole tasks whose losses have
+    several terms, e.g. ``inner=dict(type='StaticWeighting')`` (the plain
+    sum of a task's terms) with ``outer=dict(type='GradNorm')``.
 
     Args:
         groups (dict[str, str] | list[tuple[str, str]]): Ordered group names
@@ -112,11 +116,13 @@ class HierarchicalWeighting(BaseWeighter):
         self.outer = WEIGHTERS.build(outer)
         self.group_sizes: Optional[List[int]] = None
         gradient_based = sorted({type(child).__name__ for child in
-                                 self._children() if child.needs_shared})
+                                 self.inner.values() if child.needs_shared})
         if gradient_based:
             raise ValueError(
-                f'HierarchicalWeighting takes loss-only rules as inner and '
-                f'outer rules, got the gradient-based {gradient_based}')
+                'HierarchicalWeighting takes loss-only rules within the '
+                f'groups, got the gradient-based {gradient_based}; a '
+                'gradient-based rule may be the outer rule (across groups)')
+        self.needs_shared = self.outer.needs_shared
 
     def _children(self) -> List[BaseWeighter]:
         return [*self.inner.values(), self.outer]
@@ -146,8 +152,10 @@ class HierarchicalWeighting(BaseWeighter):
             totals.append(total)
             observed_totals.append((weights * observed_part).sum())
             inner_weights.append(weights)
-        total, group_weights = self.outer.weigh(torch.stack(totals),
-                                                torch.stack(observed_totals))
+        group_names = [group for group, _ in self.groups]
+        with self.outer.step_context(dict(zip(group_names, totals))):
+            total, group_weights = self.outer.weigh(
+                torch.stack(totals), torch.stack(observed_totals))
         if self.training:
             for child in self._children():
                 child.step += 1
@@ -156,6 +164,10 @@ class HierarchicalWeighting(BaseWeighter):
             for group_weight, weights in zip(group_weights, inner_weights)
         ])
         return total, weights[self.group_inverse]
+
+    def attach(self, module: nn.Module, name: Optional[str] = None) -> None:
+        """Give the shared module to the outer rule (gradient-based)."""
+        self.outer.attach(module, name)
 
     def bind_runtime(self, iters_per_epoch: Optional[int] = None,
                      grad_scaler: Optional[object] = None) -> None:

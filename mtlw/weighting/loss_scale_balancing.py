@@ -5,7 +5,7 @@ import torch
 from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
-from .checks import check_number, check_number_dict
+from .utils.checks import check_number, check_number_dict
 from .periodic import PeriodicWeighter
 from .utils.safe_math import safe_div
 

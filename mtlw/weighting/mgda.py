@@ -3,7 +3,7 @@ import torch
 from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
-from .checks import check_number
+from .utils.checks import check_number
 from .gradient_weighter import GradientWeighter
 from .utils.min_norm_solver import min_norm_solver
 

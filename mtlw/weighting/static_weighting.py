@@ -6,7 +6,7 @@ from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
 from .base import BaseWeighter
-from .checks import check_number_dict
+from .utils.checks import check_number_dict
 
 
 @WEIGHTERS.register_module()

@@ -6,7 +6,7 @@ from torch import Tensor, nn
 
 from mtlw.registry import WEIGHTERS
 from .base import BaseWeighter
-from .checks import check_number
+from .utils.checks import check_number
 
 #: variant -> (scale a, default initial s) of
 #: ``total = a * sum_i (exp(-s_i) L_i + s_i)``.

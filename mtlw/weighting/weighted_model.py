@@ -8,6 +8,7 @@ from mmengine.utils import is_list_of
 from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
+from .partial_labels import present_terms
 
 DEFAULT_WEIGHTER = dict(type='StaticWeighting')
 
@@ -52,6 +53,12 @@ class WeightedLossMixin:
     so weighting is correct on one device and under DDP, leaves AMP, gradient
     accumulation and clipping untouched, and checkpoints the weighter's state
     under ``weighter.``.
+
+    Partial labels: a model that logs the number of labelled samples of each
+    task as ``<task>.labelled`` (next to its terms ``<task>.<term>``) gets
+    the rule of :mod:`mtlw.weighting.partial_labels`: at a step where some
+    task has no labelled sample on some rank, the weighter weighs with its
+    statistics frozen (:meth:`BaseWeighter.weigh_frozen`).
 
     Use it first among the bases, or through :func:`with_weighter`::
 
@@ -112,7 +119,7 @@ class WeightedLossMixin:
             values: the total, each unweighted term and the other values.
         """
         terms, others = reduce_loss_dict(losses)
-        total, _ = self.weighter(terms)
+        total, _ = self.weighter(terms, present=present_terms(terms, others))
         if self.weighter.masked_step and _distributed():
             total = total + self._zero_on_every_parameter()
         log_vars = OrderedDict(loss=total.detach())

@@ -5,7 +5,7 @@ from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
 from mtlw.registry import MODELS, WEIGHTERS
-from mtlw.weighting.partial_labels import labelled_samples, weigh_partial
+from mtlw.models.utils import labelled_samples
 
 TASKS = dict(
     seg=dict(channels=4, loss=dict(type='SoftmaxFocalLoss', gamma=0.0)),
@@ -131,9 +131,43 @@ def test_weigh_partial_by_hand():
                                     weights={'a.loss': 2.0, 'b.loss': 3.0}))
     a = torch.tensor(1.5, requires_grad=True)
     b = torch.tensor(0.0, requires_grad=True)
-    total = weigh_partial(weighter, {'a.loss': a, 'b.loss': b},
-                          {'a.loss': True, 'b.loss': False}, {})
+    total, weights = weighter({'a.loss': a, 'b.loss': b},
+                              present={'a.loss': True, 'b.loss': False})
     assert total.item() == pytest.approx(2.0 * 1.5)
+    assert weights['b.loss'].item() == 3.0
     total.backward()
     assert a.grad.item() == 2.0 and b.grad.item() == 0.0
     assert weighter.training and int(weighter.step) == 0
+
+
+def test_absent_terms_are_shown_at_their_last_observed_value():
+    """CoV's weights at a partial step come from the frozen statistics with
+    the absent loss at its value of the last training step."""
+    weighter = WEIGHTERS.build(dict(type='CoVWeighting'))
+    for a, b in ((2.0, 4.0), (1.0, 3.0), (0.5, 1.0)):
+        weighter({'a.loss': torch.tensor(a), 'b.loss': torch.tensor(b)})
+    state = {k: v.clone() for k, v in weighter.state_dict().items()}
+    _, frozen = weighter(
+        {'a.loss': torch.tensor(0.25), 'b.loss': torch.tensor(0.0)},
+        present={'a.loss': True, 'b.loss': False})
+    for key, value in weighter.state_dict().items():
+        assert torch.equal(value, state[key]), key
+    reference = WEIGHTERS.build(dict(type='CoVWeighting'))
+    reference.load_state_dict(state)
+    reference.eval()
+    _, expected = reference(
+        {'a.loss': torch.tensor(0.25), 'b.loss': torch.tensor(1.0)})
+    for name in expected:
+        assert frozen[name].item() == pytest.approx(expected[name].item())
+
+
+def test_partial_labels_come_from_the_base_of_every_multitask_net():
+    """The counts and the frozen step come from MultiTaskDensePredictor and
+    the weighting side; no model overrides parse_losses."""
+    from mtlw.models import MultiTaskDensePredictor
+    from mtlw.weighting import WeightedLossMixin
+    for name in ('DeepLabJoint', 'DeepLabBranched', 'DeepLabDistilled',
+                 'SynergyNet', 'PixelwiseMultiTaskNet'):
+        cls = MODELS.get(name)
+        assert issubclass(cls, MultiTaskDensePredictor)
+        assert cls.parse_losses is WeightedLossMixin.parse_losses

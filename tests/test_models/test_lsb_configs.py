@@ -47,11 +47,8 @@ def test_every_config_builds_and_takes_a_step(config):
     log = model.train_step(fake_batch(channels), wrapper)
     assert torch.isfinite(log['loss'])
     names = model.weighter.loss_names
-    if cfg.model.get('sum_terms'):
-        assert names == [f'{task}.loss' for task in channels]
-    else:
-        assert {name.split('.')[0] for name in names} == set(channels)
-        assert model.weighter.outer.loss_names == list(channels)
+    assert {name.split('.')[0] for name in names} == set(channels)
+    assert model.weighter.outer.loss_names == list(channels)
     expected_columns = len(channels) \
         if cfg.model.architecture == 'multi_column' else None
     assert getattr(model.backbone, 'columns', None) is None \

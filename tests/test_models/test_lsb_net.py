@@ -7,6 +7,7 @@ from torch import nn
 
 from mtlw.models.decode_heads import TwelveConvDecoder
 from mtlw.registry import MODELS
+from mtlw.weighting import min_norm_solver
 
 NYU_TASKS = dict(
     depth=dict(channels=1, loss=dict(type='DepthLogL1Loss')),
@@ -85,24 +86,39 @@ def test_multi_column_decoder_k_reads_the_stitched_columns():
         assert torch.allclose(maps[name], expected)
 
 
-def test_gradient_weighter_weighs_summed_tasks_of_all_columns():
-    model = build('multi_column', shared='backbone', sum_terms=True,
-                  weighter=dict(type='MGDA', mode='representation'))
-    data = dict(inputs=[torch.zeros(3, 32, 32, dtype=torch.uint8)] * 2,
-                data_samples=fake_samples(CHANNELS, 2, 32, 32))
-    log = model.train_step(
-        data, OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1)))
-    assert model.weighter.shared_module is model.backbone
-    assert model.weighter.loss_names == ['depth.loss', 'normal.loss',
-                                         'seg.loss']
-    assert {'depth.term_log_l1', 'depth.term_range_min',
-            'seg.term_range'} <= set(log)
-    assert log['depth.loss'].item() == pytest.approx(sum(
-        log[f'depth.term_{name}'].item()
-        for name in ('log_l1', 'range_min', 'range_max')), rel=1e-6)
-    weights = model.weighter.latest_weights
-    assert torch.isfinite(weights).all()
-    assert weights.sum().item() == pytest.approx(1.0)
+def test_gradient_rule_across_tasks_weighs_each_task_sum():
+    """MGDA as the outer rule of HierarchicalWeighting gets the Gram matrix
+    of the gradients of each task's summed terms on the shared columns."""
+    groups = {task: rf'^{task}\.' for task in CHANNELS}
+    model = build('multi_column', shared='backbone', weighter=dict(
+        type='HierarchicalWeighting', groups=groups,
+        inner=dict(type='StaticWeighting'),
+        outer=dict(type='MGDA', mode='params')))
+    raw = dict(inputs=[torch.zeros(3, 32, 32, dtype=torch.uint8)] * 2,
+               data_samples=fake_samples(CHANNELS, 2, 32, 32))
+    data = model.data_preprocessor(raw, True)
+    losses = model(**data, mode='loss')
+    params = [p for p in model.backbone.parameters() if p.requires_grad]
+    grads = []
+    for task in CHANNELS:
+        task_sum = sum(value for name, value in losses.items()
+                       if name.startswith(task + '.'))
+        grads.append(torch.cat([
+            g.reshape(-1) for g in torch.autograd.grad(
+                task_sum, params, retain_graph=True)]))
+    matrix = torch.stack(grads).double()
+    expected = min_norm_solver(matrix @ matrix.T)
+
+    model.train_step(raw, OptimWrapper(torch.optim.SGD(
+        model.parameters(), lr=0.0)))
+    assert model.weighter.outer.loss_names == list(CHANNELS)
+    weights = dict(zip(model.weighter.loss_names,
+                       model.weighter.latest_weights.tolist()))
+    for name, weight in weights.items():
+        task = list(CHANNELS).index(name.split('.')[0])
+        assert weight == pytest.approx(float(expected[task]), rel=1e-4,
+                                       abs=1e-6)
+    assert sum(float(w) for w in expected) == pytest.approx(1.0)
 
 
 def test_bad_arguments():

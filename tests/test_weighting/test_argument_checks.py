@@ -4,7 +4,7 @@ import math
 import pytest
 
 from mtlw.registry import WEIGHTERS
-from mtlw.weighting.checks import check_number
+from mtlw.weighting.utils.checks import check_number
 
 NAN, INF = math.nan, math.inf
 

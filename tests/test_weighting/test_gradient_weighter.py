@@ -14,7 +14,7 @@ from mmengine.optim import OptimWrapper
 from torch import nn
 
 from mtlw.weighting import MGDA, GradNorm, StaticWeighting, with_weighter
-from mtlw.weighting.gradient_weighter import view_outputs
+from mtlw.weighting.utils.autograd_graph import view_outputs
 
 
 class DictTrunk(nn.Module):

@@ -4,7 +4,7 @@ from typing import Optional
 from mmengine.hooks import Hook, LoggerHook
 
 from mtlw.registry import HOOKS
-from mtlw.weighting.weighted_model import get_weighter
+from mtlw.weighting import get_weighter
 
 
 @HOOKS.register_module()

@@ -8,8 +8,7 @@ from mmengine.logging import print_log
 from mmengine.runner import BaseLoop
 
 from mtlw.registry import HOOKS
-from mtlw.weighting.base import decode_names
-from mtlw.weighting.weighted_model import get_weighter
+from mtlw.weighting import decode_names, get_weighter
 
 WEIGHTER_KEY = re.compile(r'^(module\.)?weighter\.')
 

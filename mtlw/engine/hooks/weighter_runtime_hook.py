@@ -5,8 +5,7 @@ from mmengine.hooks import Hook
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from mtlw.registry import HOOKS
-from mtlw.weighting.base import BaseWeighter
-from mtlw.weighting.weighted_model import get_weighter
+from mtlw.weighting import BaseWeighter, get_weighter
 
 
 def skip_updates_of_skipped_steps(optim_wrapper: OptimWrapper,

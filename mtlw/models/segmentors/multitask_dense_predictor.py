@@ -6,8 +6,9 @@ from mmseg.structures import SegDataSample
 from torch import Tensor, nn
 
 from mtlw.registry import MODELS
-from mtlw.weighting.weighted_model import WeightedLossMixin
+from mtlw.weighting import LABELLED, WeightedLossMixin
 from ..utils.dense_task import DenseTask
+from ..utils.labelled_samples import labelled_samples
 from ..utils.resize import resize
 
 DEFAULT_PREPROCESSOR = dict(type='MultiTaskDataPreprocessor')
@@ -67,12 +68,11 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
             when omitted.
         shared (str, optional): Submodule that gradient-based weighters
             differentiate against, e.g. ``'backbone'``.
-        sum_terms (bool): Give the weighter one loss per task,
-            ``<task>.loss``, the sum of the task's terms (its loss and
-            regularisers), and log the terms as ``<task>.term_*``. For
-            rules that must weigh whole tasks but cannot sit inside
-            ``HierarchicalWeighting`` (the gradient-based ones). Defaults to
-            False: every term is a loss of its own.
+        partial_labels (bool): Log the number of labelled samples of each
+            task as ``<task>.labelled``, so that the weighter applies the
+            partial-label rule (:mod:`mtlw.weighting.partial_labels`; one
+            read from the device per step). For datasets in which samples
+            lack some tasks' labels (``FillMissingLabels``).
         init_cfg (dict, optional): mmengine initialisation config.
     """
 
@@ -80,7 +80,7 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
                  data_preprocessor: Optional[dict] = None,
                  weighter: Optional[dict] = None,
                  shared: Optional[str] = None,
-                 sum_terms: bool = False,
+                 partial_labels: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         # Built here from mtlw's (mmseg's) registry, so the model also builds
         # outside a runner, without mmseg as the default scope.
@@ -93,7 +93,7 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
             raise ValueError('a multi-task model needs at least one task')
         self.tasks = nn.ModuleDict(
             {name: DenseTask(name, **cfg) for name, cfg in tasks.items()})
-        self.sum_terms = sum_terms
+        self.partial_labels = partial_labels
 
     # ------------------------------------------------------------------
     # What a subclass implements
@@ -137,22 +137,33 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
                          f'{mode!r}')
 
     def loss(self, inputs: Tensor, data_samples: List) -> Dict[str, Tensor]:
-        """Unweighted loss terms of every task, keyed ``<task>.<term>``."""
-        return self.task_losses(self.task_maps(inputs), data_samples)
+        """Unweighted loss terms of every task, keyed ``<task>.<term>``
+        (and, with partial labels, the labelled-sample counts)."""
+        return self.with_label_counts(
+            self.task_losses(self.task_maps(inputs), data_samples),
+            data_samples)
+
+    def with_label_counts(self, losses: Dict[str, Tensor],
+                          data_samples: List) -> Dict[str, Tensor]:
+        """``losses`` and, with ``partial_labels``, the number of samples
+        with a valid label of each task as ``<task>.labelled`` (a log value,
+        not a loss)."""
+        if not self.partial_labels:
+            return losses
+        counts = {}
+        for name, task in self.tasks.items():
+            ignore_index = getattr(task.loss, 'ignore_index', 255)
+            labelled = labelled_samples(task.kind, task.targets(data_samples),
+                                        ignore_index)
+            counts[f'{name}.{LABELLED}'] = labelled.sum().float()
+        return {**losses, **counts}
 
     def task_losses(self, maps: Dict[str, Tensor],
                     data_samples: List) -> Dict[str, Tensor]:
-        """Loss terms of ``maps`` (at the size of the ground truth), or one
-        summed loss per task with ``sum_terms``."""
+        """Loss terms of ``maps`` (at the size of the ground truth)."""
         losses = {}
         for name, task in self.tasks.items():
-            terms = task.losses(maps[name], data_samples)
-            if not self.sum_terms:
-                losses.update(terms)
-                continue
-            losses[f'{name}.loss'] = sum(terms.values())
-            losses.update((key.replace('loss', 'term'), value.detach())
-                          for key, value in terms.items())
+            losses.update(task.losses(maps[name], data_samples))
         return losses
 
     def predict(self, inputs: Tensor,

@@ -1,15 +1,9 @@
 """Base of the semantics + depth networks (DeepLabV3+ family, synergy net)."""
-from collections import OrderedDict
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Union
 
-import torch
 from torch import Tensor
 
 from mtlw.registry import MODELS
-from mtlw.weighting.partial_labels import (LABELLED, every_rank_has_labels,
-                                           labelled_samples, term_tasks,
-                                           weigh_partial)
-from mtlw.weighting.weighted_model import reduce_loss_dict
 from ..losses.normalized_depth_loss import NormalizedDepthLoss
 from ..utils.resize import resize
 from ..utils.test_time_augmentation import augmented_maps
@@ -39,11 +33,7 @@ class SemanticDepthPredictor(MultiTaskDensePredictor):
       before they are written or averaged;
     - **test-time augmentation**: predictions averaged over
       ``test_scales`` (and mirrored images with ``test_flip``) on the
-      device (:func:`augmented_maps`);
-    - **partial labels** (weak supervision): with ``partial_labels=True``
-      the rule of :mod:`mtlw.weighting.partial_labels` applies, and
-      the number of labelled samples of each task is logged as
-      ``<task>.labelled``.
+      device (:func:`augmented_maps`).
 
     Args:
         tasks (dict[str, dict]): See :class:`MultiTaskDensePredictor`.
@@ -51,26 +41,21 @@ class SemanticDepthPredictor(MultiTaskDensePredictor):
             config for the ``depth`` tasks; None trains on metres.
         test_scales (Sequence[float]): Test-time scales. Defaults to (1, ).
         test_flip (bool): Also predict from mirrored images.
-        partial_labels (bool): Apply the partial-label rule (one boolean
-            read from the device per step).
         **kwargs: ``data_preprocessor``, ``weighter``, ``shared``,
-            ``sum_terms``, ``init_cfg`` of
+            ``partial_labels``, ``init_cfg`` of
             :class:`MultiTaskDensePredictor`.
     """
 
     def __init__(self, tasks: Dict[str, dict],
                  depth_normalization: Optional[dict] = None,
                  test_scales: Sequence[float] = (1.0, ),
-                 test_flip: bool = False, partial_labels: bool = False,
-                 **kwargs) -> None:
+                 test_flip: bool = False, **kwargs) -> None:
         super().__init__(tasks, **kwargs)
         if not test_scales or any(scale <= 0 for scale in test_scales):
             raise ValueError(f'test_scales must be positive factors, got '
                              f'{test_scales}')
         self.test_scales = tuple(float(scale) for scale in test_scales)
         self.test_flip = test_flip
-        self.partial_labels = partial_labels
-        self._last_terms: Dict[str, Tensor] = {}
         self.depth_normalization = None
         if depth_normalization is not None:
             self.depth_normalization = MODELS.build(depth_normalization)
@@ -121,44 +106,7 @@ class SemanticDepthPredictor(MultiTaskDensePredictor):
                  for name, stages in outputs.items()}, data_samples)
             losses.update((key + suffix, value)
                           for key, value in terms.items())
-        if self.partial_labels:
-            losses.update(self.label_counts(data_samples))
-        return losses
-
-    def label_counts(self, data_samples: List) -> Dict[str, Tensor]:
-        """Number of samples with a valid label, per task (not a loss)."""
-        counts = {}
-        for name, task in self.tasks.items():
-            ignore_index = getattr(task.loss, 'ignore_index', 255)
-            labelled = labelled_samples(task.kind, task.targets(data_samples),
-                                        ignore_index)
-            counts[f'{name}.{LABELLED}'] = labelled.sum().float()
-        return counts
-
-    def parse_losses(self, losses: Dict[str, Tensor]
-                     ) -> Tuple[Tensor, Dict[str, Tensor]]:
-        """Weigh the terms; with partial labels, by the partial-label rule."""
-        if not self.partial_labels:
-            return super().parse_losses(losses)
-        terms, others = reduce_loss_dict(losses)
-        counts = torch.stack([others[f'{name}.{LABELLED}']
-                              for name in self.tasks])
-        if every_rank_has_labels(counts):
-            total, _ = self.weighter(terms)
-            self._last_terms = {name: value.detach()
-                                for name, value in terms.items()}
-        else:
-            has_labels = dict(zip(self.tasks, (counts > 0).tolist()))
-            owners = term_tasks(terms, self.tasks)
-            total = weigh_partial(
-                self.weighter, terms,
-                {name: has_labels[owners[name]] for name in terms},
-                self._last_terms)
-        log_vars = OrderedDict(loss=total.detach())
-        log_vars.update(
-            (name, value.detach()) for name, value in terms.items())
-        log_vars.update(others)
-        return total, log_vars
+        return self.with_label_counts(losses, data_samples)
 
     def metric_maps(self, inputs: Tensor) -> Dict[str, Tensor]:
         """Final maps at the input size, depth in metres."""

@@ -8,7 +8,7 @@ from mmengine.structures import PixelData
 from torch import Tensor
 
 from mtlw.registry import MODELS
-from mtlw.weighting.weighted_model import WeightedLossMixin
+from mtlw.weighting import WeightedLossMixin
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)

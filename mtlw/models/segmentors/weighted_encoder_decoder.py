@@ -2,7 +2,7 @@
 from mmseg.models.segmentors import EncoderDecoder
 
 from mtlw.registry import MODELS
-from mtlw.weighting.weighted_model import WeightedLossMixin
+from mtlw.weighting import WeightedLossMixin
 
 
 @MODELS.register_module()
