@@ -93,5 +93,5 @@ def test_losses_are_registered_with_their_term_names():
     for name, terms in [('DepthLogL1Loss', 3), ('NormalCosineLoss', 2),
                         ('SegRangeCELoss', 2), ('L1StdLoss', 2)]:
         loss = MODELS.build(dict(type=name))
-        assert len(loss.TERMS) == terms
-        assert all('loss' in term for term in loss.TERMS)
+        assert len(loss.loss_names) == terms
+        assert all('loss' in term for term in loss.loss_names)

@@ -44,7 +44,7 @@ class TaskErrorMetric(BaseMetric):
                              f'{task!r} is a segmentation task')
         self.gt_field, self.pred_field = task_fields(task, kind)
         self.loss = MODELS.build(loss)
-        terms = getattr(self.loss, 'TERMS', None)
+        terms = getattr(self.loss, 'loss_names', None)
         if terms is not None and term not in terms:
             raise KeyError(f'{type(self.loss).__name__} has the terms '
                            f'{list(terms)}, not {term!r}')

@@ -1,6 +1,6 @@
 """Several loss modules of one task, each giving its own named terms."""
 import inspect
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from mmengine.model import ModuleList
 from torch import Tensor, nn
@@ -33,6 +33,11 @@ class CombinedLoss(nn.Module):
         self.needs_metric_depth = any(
             getattr(loss, 'needs_metric_depth', False)
             for loss in self.losses)
+
+    @property
+    def loss_names(self) -> Tuple[str, ...]:
+        """The keys of every loss's terms, in order."""
+        return tuple(name for loss in self.losses for name in loss.loss_names)
 
     def forward(self, pred: Tensor, target: Tensor,
                 valid: Optional[Tensor] = None) -> Dict[str, Tensor]:

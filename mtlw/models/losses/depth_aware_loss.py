@@ -1,5 +1,5 @@
 """The depth-aware loss L_DA of the synergy network (Jiao et al. 2018)."""
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -65,11 +65,11 @@ class DepthAwareLoss(nn.Module):
     needs_metric_depth = True
 
     @property
-    def loss_name(self) -> str:
-        """The key of the term."""
-        return 'loss_da'
+    def loss_names(self) -> Tuple[str, ...]:
+        """The key of the returned term."""
+        return ('loss_da', )
 
     def forward(self, pred: Tensor, target: Tensor,
                 valid: Optional[Tensor] = None) -> Dict[str, Tensor]:
         """The term for (B, 1, H, W) depths; ``target`` 0 where invalid."""
-        return {self.loss_name: depth_aware_error(pred, target, valid)}
+        return {self.loss_names[0]: depth_aware_error(pred, target, valid)}

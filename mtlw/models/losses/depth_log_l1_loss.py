@@ -65,7 +65,8 @@ class DepthLogL1Loss(nn.Module):
             Defaults to ``(0.5, 10.0)`` (NYUv2's Kinect range).
     """
 
-    TERMS = ('loss_log_l1', 'loss_range_min', 'loss_range_max')
+    #: The keys of the returned terms, in order.
+    loss_names = ('loss_log_l1', 'loss_range_min', 'loss_range_max')
 
     def __init__(self, depth_range: Tuple[float, float] = (0.5, 10.0)) -> None:
         super().__init__()
@@ -79,7 +80,7 @@ class DepthLogL1Loss(nn.Module):
         """Terms for (B, 1, H, W) depths; ``target`` 0 where invalid."""
         low, high = self.depth_range
         r_min, r_max = range_penalties(pred, low, high)
-        return dict(zip(self.TERMS,
+        return dict(zip(self.loss_names,
                         (log_l1_error(pred, target, low), r_min, r_max)))
 
     def extra_repr(self) -> str:

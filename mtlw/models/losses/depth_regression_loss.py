@@ -1,5 +1,5 @@
 """L1, L2 and berHu regression of dense depth maps over the valid pixels."""
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -118,15 +118,15 @@ class DepthRegressionLoss(nn.Module):
         self.berhu_ratio = berhu_ratio
 
     @property
-    def loss_name(self) -> str:
+    def loss_names(self) -> Tuple[str, ...]:
         """The key of the term: ``loss_l1``, ``loss_l2`` or ``loss_berhu``."""
-        return f'loss_{self.penalty}'
+        return (f'loss_{self.penalty}', )
 
     def forward(self, pred: Tensor, target: Tensor,
                 valid: Optional[Tensor] = None) -> Dict[str, Tensor]:
         """The term for (B, 1, H, W) depths; ``target`` 0 where invalid
         unless ``valid`` is given."""
-        return {self.loss_name: depth_regression_error(
+        return {self.loss_names[0]: depth_regression_error(
             pred, target, self.penalty, valid, self.berhu_ratio)}
 
     def extra_repr(self) -> str:

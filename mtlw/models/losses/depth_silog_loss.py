@@ -1,5 +1,5 @@
 """Scale-invariant logarithmic depth loss, averaged over labelled images."""
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -81,15 +81,15 @@ class DepthSILogLoss(nn.Module):
         self.eps = eps
 
     @property
-    def loss_name(self) -> str:
-        """The key of the term."""
-        return 'loss_silog'
+    def loss_names(self) -> Tuple[str, ...]:
+        """The key of the returned term."""
+        return ('loss_silog', )
 
     def forward(self, pred: Tensor, target: Tensor,
                 valid: Optional[Tensor] = None) -> Dict[str, Tensor]:
         """The term for (B, 1, H, W) depths; ``target`` 0 where invalid."""
-        return {self.loss_name: silog_error(pred, target, valid,
-                                            self.variance_focus, self.eps)}
+        return {self.loss_names[0]: silog_error(
+            pred, target, valid, self.variance_focus, self.eps)}
 
     def extra_repr(self) -> str:
         return f'variance_focus={self.variance_focus}, eps={self.eps}'

@@ -1,5 +1,5 @@
 """Joint gradient loss L_JG: match the spatial gradients of depth maps."""
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 from torch import Tensor, nn
 
@@ -49,11 +49,11 @@ class JointGradientLoss(nn.Module):
     """
 
     @property
-    def loss_name(self) -> str:
-        """The key of the term."""
-        return 'loss_jg'
+    def loss_names(self) -> Tuple[str, ...]:
+        """The key of the returned term."""
+        return ('loss_jg', )
 
     def forward(self, pred: Tensor, target: Tensor,
                 valid: Optional[Tensor] = None) -> Dict[str, Tensor]:
         """The term for (B, C, H, W) maps; ``target`` 0 where invalid."""
-        return {self.loss_name: joint_gradient_error(pred, target, valid)}
+        return {self.loss_names[0]: joint_gradient_error(pred, target, valid)}

@@ -39,9 +39,10 @@ class L1StdLoss(nn.Module):
     10 for 2D edges, 100 for 3D edges and 2D keypoints).
     """
 
-    TERMS = ('loss_l1', 'loss_std')
+    #: The keys of the returned terms, in order.
+    loss_names = ('loss_l1', 'loss_std')
 
     def forward(self, pred: Tensor, target: Tensor) -> Dict[str, Tensor]:
         """Terms for (B, C, H, W) maps."""
-        return dict(zip(self.TERMS, (l1_error(pred, target),
-                                     std_mismatch(pred, target))))
+        return dict(zip(self.loss_names, (l1_error(pred, target),
+                                          std_mismatch(pred, target))))

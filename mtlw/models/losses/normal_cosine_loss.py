@@ -54,10 +54,11 @@ class NormalCosineLoss(nn.Module):
     without bound.
     """
 
-    TERMS = ('loss_cos', 'loss_unit')
+    #: The keys of the returned terms, in order.
+    loss_names = ('loss_cos', 'loss_unit')
 
     def forward(self, pred: Tensor, target: Tensor) -> Dict[str, Tensor]:
         """Terms for (B, 3, H, W) normals."""
         valid = valid_normals(target)
-        return dict(zip(self.TERMS, (cosine_error(pred, target, valid),
-                                     unit_length_penalty(pred, valid))))
+        return dict(zip(self.loss_names, (cosine_error(pred, target, valid),
+                                          unit_length_penalty(pred, valid))))

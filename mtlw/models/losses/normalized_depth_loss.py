@@ -1,5 +1,5 @@
 """A depth loss on normalised depth."""
-from typing import Dict
+from typing import Dict, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -31,6 +31,11 @@ class NormalizedDepthLoss(nn.Module):
                             'trained on normalised depth')
         self.loss = loss
         self.normalization = normalization
+
+    @property
+    def loss_names(self) -> Tuple[str, ...]:
+        """The keys of the wrapped loss's terms."""
+        return tuple(self.loss.loss_names)
 
     def forward(self, pred: Tensor, target: Tensor) -> Dict[str, Tensor]:
         """Terms of ``loss`` for a normalised prediction, target in metres."""

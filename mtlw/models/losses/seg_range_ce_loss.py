@@ -45,7 +45,8 @@ class SegRangeCELoss(nn.Module):
         ignore_index (int): Label of unlabelled pixels. Defaults to 255.
     """
 
-    TERMS = ('loss_ce', 'loss_range')
+    #: The keys of the returned terms, in order.
+    loss_names = ('loss_ce', 'loss_range')
 
     def __init__(self, f_max: float = 10.0, ignore_index: int = 255) -> None:
         super().__init__()
@@ -56,7 +57,7 @@ class SegRangeCELoss(nn.Module):
 
     def forward(self, pred: Tensor, target: Tensor) -> Dict[str, Tensor]:
         """Terms for (B, C, H, W) logits and (B, H, W) labels."""
-        return dict(zip(self.TERMS, (
+        return dict(zip(self.loss_names, (
             pixel_cross_entropy(pred, target, self.ignore_index),
             logit_range_penalty(pred, self.f_max))))
 

@@ -1,5 +1,5 @@
 """Softmax focal loss for semantic segmentation, in plain PyTorch."""
-from typing import Dict
+from typing import Dict, Tuple
 
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -61,13 +61,13 @@ class SoftmaxFocalLoss(nn.Module):
         self.ignore_index = ignore_index
 
     @property
-    def loss_name(self) -> str:
+    def loss_names(self) -> Tuple[str, ...]:
         """``loss_focal``, or ``loss_ce`` for ``gamma = 0``."""
-        return 'loss_focal' if self.gamma else 'loss_ce'
+        return ('loss_focal' if self.gamma else 'loss_ce', )
 
     def forward(self, pred: Tensor, target: Tensor) -> Dict[str, Tensor]:
         """The term for (B, C, H, W) logits and (B, H, W) labels."""
-        return {self.loss_name: softmax_focal_loss(
+        return {self.loss_names[0]: softmax_focal_loss(
             pred, target, self.gamma, self.ignore_index)}
 
     def extra_repr(self) -> str:
