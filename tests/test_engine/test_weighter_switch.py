@@ -25,18 +25,18 @@ def build_switched(name: str, **options):
 @pytest.mark.parametrize('config, options, expected', [
     # the two configs whose own weighter arguments broke the switch
     ('encnet/pcontext_uncertainty.py', {}, 'DWA'),
-    ('lsb/nyuv2_mobilenetv2_crossstitch_cov.py', {}, 'DWA'),
-    ('synthetic/encnet_uncertainty.py',
+    ('pixelwise/nyuv2_mobilenetv2_crossstitch_cov.py', {}, 'DWA'),
+    ('encnet/synthscenes_uncertainty.py',
      {'model.weighter.nonfinite': 'skip'}, 'DWA'),
     ('monodepth/kitti_uncertainty.py', {}, 'DWA'),
-    ('synthetic/monodepth_handtuned.py', {}, 'CoVWeighting'),
-    ('synthetic/lsb_crossstitch_cov.py', {}, 'RLW'),
-    ('synthetic/lsb_multidec_lsb.py', {}, 'StaticWeighting'),
-    ('synthetic/deeplab_branched_uncertainty.py', {}, 'FAMO'),
-    ('synthetic/deeplab_joint_gradnorm.py',
+    ('monodepth/synthscenes_handtuned.py', {}, 'CoVWeighting'),
+    ('pixelwise/synthscenes_crossstitch_cov.py', {}, 'RLW'),
+    ('pixelwise/synthscenes_multidec_lsb.py', {}, 'StaticWeighting'),
+    ('deeplab/synthscenes_branched_uncertainty.py', {}, 'FAMO'),
+    ('deeplab/synthscenes_joint_gradnorm.py',
      {'model.weighter.mode': 'representation'}, 'MGDA'),
-    ('synthetic/synergy_lateral_uncertainty.py', {}, 'GLS'),
-    ('synthetic/synergy_weak_lateral_handtuned.py',
+    ('synergy/synthscenes_lateral_uncertainty.py', {}, 'GLS'),
+    ('synergy/synthscenes_weak_lateral_handtuned.py',
      {'model.weighter.num_losses': 3}, 'UncertaintyWeighting'),
 ])
 def test_type_switch_replaces_the_whole_weighter(config, options, expected):
@@ -48,7 +48,7 @@ def test_type_switch_replaces_the_whole_weighter(config, options, expected):
 
 
 def test_whole_weighter_option_takes_a_type_name_and_arguments():
-    cfg, model = build_switched('synthetic/encnet_uncertainty.py', **{
+    cfg, model = build_switched('encnet/synthscenes_uncertainty.py', **{
         'model.weighter': 'DWA', 'model.weighter.temperature': 4.0})
     assert cfg.model.weighter.to_dict() == dict(type='DWA', temperature=4.0)
     assert model.weighter.temperature == 4.0
@@ -75,14 +75,14 @@ def test_replacement_is_logged(monkeypatch):
 @pytest.mark.parametrize('value', ['dict(type=DWA)', 3, ['DWA']])
 def test_malformed_whole_weighter_option_names_the_forms(value):
     with pytest.raises(ValueError, match=r'model.weighter.type=DWA'):
-        load_config(config_path('synthetic/encnet_cov.py'), 'none', None,
+        load_config(config_path('encnet/synthscenes_cov.py'), 'none', None,
                     {'model.weighter': value})
 
 
 def test_gradient_rule_on_a_model_without_shared_says_what_to_set():
     with pytest.raises(ValueError, match=r'GradNorm .*set shared=\.\.\.'):
-        build_switched('synthetic/encnet_cov.py',
+        build_switched('encnet/synthscenes_cov.py',
                        **{'model.weighter.type': 'GradNorm'})
-    _, model = build_switched('synthetic/encnet_cov.py', **{
+    _, model = build_switched('encnet/synthscenes_cov.py', **{
         'model.weighter.type': 'GradNorm', 'model.shared': 'backbone'})
     assert type(model.weighter).__name__ == 'GradNorm'

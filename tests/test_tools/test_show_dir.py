@@ -20,10 +20,10 @@ SIZE = (32, 64)
 NUM_SAMPLES = 2
 #: family -> (SynthScenes config, predicted tasks (picture rows))
 FAMILIES = {
-    'encnet': ('encnet_cov.py', 1),  # segmentation
-    'monodepth': ('monodepth_equal.py', 2),  # disparity, depth
-    'lsb': ('lsb_multidec_equal.py', 3),  # depth, normals, segmentation
-    'deeplab_synergy': ('synergy_lateral_equal.py', 2),  # depth, seg
+    'encnet': ('encnet/synthscenes_cov.py', 1),  # segmentation
+    'monodepth': ('monodepth/synthscenes_equal.py', 2),  # disparity, depth
+    'pixelwise': ('pixelwise/synthscenes_multidec_equal.py', 3),  # d, n, s
+    'synergy': ('synergy/synthscenes_lateral_equal.py', 2),  # depth, seg
 }
 TINY = [f'test_dataloader.dataset.num_samples={NUM_SAMPLES}',
         f'test_dataloader.dataset.img_size=[{SIZE[0]},{SIZE[1]}]',
@@ -48,7 +48,7 @@ def run_test(*args: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize('family', sorted(FAMILIES))
 def test_show_dir_paints_every_task(tmp_path, family):
     name, rows = FAMILIES[family]
-    config = osp.join(ROOT, 'configs', 'synthetic', name)
+    config = osp.join(ROOT, 'configs', name)
     checkpoint = untrained_checkpoint(config, str(tmp_path / 'model.pth'))
     show_dir = tmp_path / 'show'
     result = run_test(config, checkpoint, '--work-dir', str(tmp_path),
@@ -67,7 +67,7 @@ def test_show_dir_on_real_data_needs_only_the_test_split(tmp_path):
     # absent, so building the training loop would fail.
     data_root = tmp_path / 'nyuv2'
     write_nyuv2(str(data_root), 'val', count=2, height=64, width=96)
-    config = osp.join(ROOT, 'configs', 'lsb',
+    config = osp.join(ROOT, 'configs', 'pixelwise',
                       'nyuv2_mobilenetv2_multidec_equal.py')
     assert not osp.exists(osp.join(ROOT, Config.fromfile(
         config).train_dataloader.dataset.data_root))

@@ -82,7 +82,7 @@ def test_corrupt_log_of_a_run_is_named(configs, tmp_path):
 def test_killed_study_resumes_its_run(tmp_path, monkeypatch, capsys):
     """Real trainings: a run stopped after 2 of 4 iterations is resumed
     from its checkpoint by the study, which then compares."""
-    config = osp.join(ROOT, 'configs', 'synthetic', 'encnet_cov.py')
+    config = osp.join(ROOT, 'configs', 'encnet', 'synthscenes_cov.py')
     tiny = ['train_cfg.val_interval=2', 'default_hooks.logger.interval=1',
             'default_hooks.checkpoint.interval=2',
             'train_dataloader.batch_size=2',

@@ -17,7 +17,7 @@ from mtlw.engine.checkpoint_check import (CheckpointError,
 from toy import ToyTwoLossModel
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIG = osp.join(ROOT, 'configs', 'synthetic', 'encnet_cov.py')
+CONFIG = osp.join(ROOT, 'configs', 'encnet', 'synthscenes_cov.py')
 
 
 class _GetAttr:
