@@ -89,7 +89,7 @@ def test_killed_study_resumes_its_run(tmp_path, monkeypatch, capsys):
             'train_dataloader.dataset.img_size=[32,64]',
             'val_dataloader.dataset.num_samples=2',
             'val_dataloader.dataset.img_size=[32,64]']
-    run_dir = str(tmp_path / 'encnet_cov' / 'seed0')
+    run_dir = str(tmp_path / 'synthscenes_cov' / 'seed0')
     monkeypatch.setenv('OMP_NUM_THREADS', '1')
     subprocess.run([sys.executable, osp.join(ROOT, 'tools', 'train.py'),
                     config, '--work-dir', run_dir, '--cfg-options',

@@ -90,9 +90,19 @@ def test_bad_configs():
     with pytest.raises(ValueError, match='without'):
         HierarchicalWeighting({'a.b': 'x'}, inner=dict(type='GLS'),
                               outer=dict(type='GLS'))
-    with pytest.raises(ValueError, match=r"gradient-based \['MGDA'\]"):
-        HierarchicalWeighting(GROUPS, inner=dict(type='GLS'),
-                              outer=dict(type='MGDA'))
+    with pytest.raises(ValueError, match=r"within the groups, got the "
+                       r"gradient-based \['MGDA'\]"):
+        HierarchicalWeighting(GROUPS, inner=dict(type='MGDA'),
+                              outer=dict(type='GLS'))
+
+
+def test_a_gradient_rule_weighs_the_groups():
+    weighter = HierarchicalWeighting(GROUPS, inner=dict(type='GLS'),
+                                     outer=dict(type='MGDA'))
+    assert weighter.needs_shared and weighter.outer.needs_shared
+    shared = torch.nn.Linear(2, 2)
+    weighter.attach(shared, 'shared')
+    assert weighter.outer.shared_module is shared
 
 
 def test_built_from_registry():
