@@ -13,10 +13,12 @@ from mmengine.runner import Runner
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from depth_seg_fixtures import (write_cityscapes, write_kitti_stereo2015,
-                                write_miniscapes, write_nyuv2_40)
 from mtlw.registry import MODELS, WEIGHTERS
 from mtlw.utils import read_scalars
+from tests._fixtures.depth_seg_fixtures import (write_cityscapes,
+                                                write_kitti_stereo2015,
+                                                write_miniscapes,
+                                                write_nyuv2_40)
 
 ROOT = osp.join(osp.dirname(__file__), '..', '..')
 CONFIG_DIR = osp.join(ROOT, 'configs')

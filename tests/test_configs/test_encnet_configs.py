@@ -11,9 +11,9 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
-from encnet_fixtures import seg_batch, write_pascal_context
 from mtlw.registry import MODELS
 from mtlw.utils import read_scalars
+from tests._fixtures.encnet_fixtures import seg_batch, write_pascal_context
 
 CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs')
 CONFIGS = sorted(

@@ -13,7 +13,8 @@ from torch import nn
 from mtlw.engine import RNGStateHook
 from mtlw.registry import DATASETS, MODELS
 from mtlw.weighting import WeighterStateError
-from toy import ToyRegressionDataset, ToyTwoLossModel, toy_runner_cfg
+from tests._fixtures.toy import (ToyRegressionDataset, ToyTwoLossModel,
+                                 toy_runner_cfg)
 
 COV = dict(type='CoVWeighting')
 

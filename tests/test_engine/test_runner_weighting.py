@@ -11,7 +11,7 @@ import torch
 from mmengine.runner import Runner
 
 from mtlw.utils import read_scalars, weight_series
-from toy import toy_runner_cfg
+from tests._fixtures.toy import toy_runner_cfg
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

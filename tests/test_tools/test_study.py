@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from mtlw.utils.run_logs import read_run
-from run_log_fixtures import killed_then_resumed, train, val, write_launch
+from tests._fixtures.run_log_fixtures import (killed_then_resumed, train, val,
+                                              write_launch)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 STUDY = osp.join(ROOT, 'tools', 'study.py')

@@ -14,7 +14,7 @@ import torch
 from mtlw.engine.checkpoint_check import (CheckpointError,
                                           check_state_dict_fits,
                                           read_state_dict)
-from toy import ToyTwoLossModel
+from tests._fixtures.toy import ToyTwoLossModel
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(ROOT, 'configs', 'synthetic', 'encnet_cov.py')

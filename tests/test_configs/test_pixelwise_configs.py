@@ -7,13 +7,14 @@ import os.path as osp
 
 import pytest
 import torch
-from lsb_fixtures import TINY_MODEL, fake_batch, write_nyuv2, write_taskonomy
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
 from mtlw.registry import MODELS
+from tests._fixtures.pixelwise_fixtures import (TINY_MODEL, fake_batch,
+                                                write_nyuv2, write_taskonomy)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 spec = importlib.util.spec_from_file_location(

@@ -9,12 +9,12 @@ import pytest
 import timm
 import torch
 import torch.nn.functional as F
-from encnet_fixtures import seg_batch
 from mmengine.config import Config, DictAction
 from mmengine.registry import DefaultScope
 
 from mtlw.models import CEOnlyEncHead
 from mtlw.registry import MODELS
+from tests._fixtures.encnet_fixtures import seg_batch
 
 CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs')
 # The backbone switches of docs/encnet.md, as typed after --cfg-options.

@@ -12,11 +12,11 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
-from monodepth_fixtures import write_cityscapes, write_kitti
 
 from mtlw.models.losses import monodepth_loss_names
 from mtlw.registry import MODELS
 from mtlw.utils import read_scalars
+from tests._fixtures.monodepth_fixtures import write_cityscapes, write_kitti
 
 CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs')
 CONFIGS = sorted(

@@ -1,13 +1,13 @@
 """LSB decoder and the three LSB architectures."""
 import pytest
 import torch
-from lsb_fixtures import TINY_CHANNELS, fake_samples
 from mmengine.optim import OptimWrapper
 from torch import nn
 
 from mtlw.models.decode_heads import TwelveConvDecoder
 from mtlw.registry import MODELS
 from mtlw.weighting import min_norm_solver
+from tests._fixtures.pixelwise_fixtures import TINY_CHANNELS, fake_samples
 
 NYU_TASKS = dict(
     depth=dict(channels=1, loss=dict(type='DepthLogL1Loss')),
