@@ -120,6 +120,7 @@ def test_old_style_checkpoint_cannot_replace_a_statistic(tmp_path,
     assert HistoryBuffer._statistics_methods['mean'] is HistoryBuffer.mean
 
 
+@pytest.mark.slow
 def test_checkpoints_a_run_writes_hold_no_getattr_and_resume(tmp_path):
     import copy
 

@@ -3,6 +3,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 
 def run_python(code: str) -> str:
     result = subprocess.run([sys.executable, '-c', textwrap.dedent(code)],

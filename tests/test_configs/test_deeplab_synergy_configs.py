@@ -93,6 +93,7 @@ def test_every_config_of_the_two_families_is_generated():
     assert generated == {osp.normpath(path) for path in CONFIGS}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('path', CONFIGS, ids=config_name)
 def test_every_weighter_takes_its_networks_losses(path):
     cfg = Config.fromfile(path)
@@ -170,6 +171,7 @@ def write_fixtures(root: str) -> str:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('name', REPRESENTATIVES)
 def test_two_iterations_train_and_validate_on_fixtures(name, tmp_path):
     cfg = Config.fromfile(osp.join(CONFIG_DIR, name))

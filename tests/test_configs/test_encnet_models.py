@@ -155,6 +155,7 @@ def test_backbone_is_dilated_to_output_stride_8():
         (256, 16, 16), (512, 8, 8), (1024, 8, 8), (2048, 8, 8)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     'options,size,last_shared',
     [(MOBILENETV2, 32, 'backbone.timm_model.blocks.4.2'),

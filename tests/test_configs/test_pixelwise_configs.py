@@ -35,6 +35,7 @@ def test_every_pixelwise_config_is_generated():
                 if c.startswith('configs/pixelwise/synthscenes')]) == 24
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('config', CONFIGS)
 def test_every_config_builds_and_takes_a_step(config):
     cfg = Config.fromfile(osp.join(ROOT, config))
@@ -68,6 +69,7 @@ def tiny_run(cfg, work_dir):
     return runner
 
 
+@pytest.mark.slow
 def test_synthscenes_twin_trains_and_validates(tmp_path):
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs/pixelwise/synthscenes_crossstitch_lsb.py'))
@@ -84,6 +86,7 @@ def test_synthscenes_twin_trains_and_validates(tmp_path):
     assert runner.model.weighter.outer.period_length == 2
 
 
+@pytest.mark.slow
 def test_nyuv2_full_sharing_trains_and_validates(tmp_path):
     root = tmp_path / 'nyuv2'
     for split in ('train', 'val'):
@@ -100,6 +103,7 @@ def test_nyuv2_full_sharing_trains_and_validates(tmp_path):
     assert runner.model.decoders['shared'].out_channels == 17
 
 
+@pytest.mark.slow
 def test_taskonomy_4task_trains_and_validates(tmp_path):
     root = tmp_path / 'taskonomy'
     views = [f'point_{i}_view_0' for i in range(4)]

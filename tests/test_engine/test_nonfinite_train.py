@@ -14,6 +14,8 @@ from mtlw.weighting import NonFiniteLossError
 from tests._fixtures.dist import ROOT, free_port
 from tests._fixtures.toy import toy_runner_cfg
 
+pytestmark = pytest.mark.slow
+
 
 def toy_runner(tmp_path, nonfinite, poisoned, max_iters=4):
     cfg = toy_runner_cfg(

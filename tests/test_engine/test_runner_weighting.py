@@ -14,6 +14,7 @@ from mtlw.utils import read_scalars, weight_series
 from tests._fixtures.toy import toy_runner_cfg
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+pytestmark = pytest.mark.slow
 
 WEIGHTER = dict(type='CoVWeighting')
 

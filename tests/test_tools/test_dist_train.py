@@ -4,9 +4,12 @@ import os.path as osp
 import subprocess
 import sys
 
+import pytest
 import torch
 
 from tests._fixtures.dist import ROOT, free_port
+
+pytestmark = pytest.mark.slow
 
 
 def test_two_cpu_ranks_train_with_identical_weights(tmp_path):

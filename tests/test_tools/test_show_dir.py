@@ -15,6 +15,8 @@ import mtlw  # noqa: F401
 from mtlw.registry import MODELS
 from tests._fixtures.pixelwise_fixtures import write_nyuv2
 
+pytestmark = pytest.mark.slow
+
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SIZE = (32, 64)
 NUM_SAMPLES = 2

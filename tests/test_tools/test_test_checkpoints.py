@@ -118,6 +118,7 @@ def _test_tool():
     return module
 
 
+@pytest.mark.slow
 def test_test_tool_refuses_a_checkpoint_of_another_model(tmp_path,
                                                          monkeypatch):
     checkpoint = _good(tmp_path / 'toy.pth')

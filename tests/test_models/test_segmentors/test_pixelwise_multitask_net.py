@@ -86,6 +86,7 @@ def test_multi_column_decoder_k_reads_the_stitched_columns():
         assert torch.allclose(maps[name], expected)
 
 
+@pytest.mark.slow
 def test_gradient_rule_across_tasks_weighs_each_task_sum():
     """MGDA as the outer rule of HierarchicalWeighting gets the Gram matrix
     of the gradients of each task's summed terms on the shared columns."""
