@@ -1,6 +1,8 @@
 # Quick start: `make demo` (install + train/test on SynthScenes) and
 # `make test` (install + documentation build + test suite). All create .venv
-# when it is missing. `make docs` builds the site into docs/_build/html.
+# when it is missing. `make test-fast` runs the tests not marked slow (no
+# Runner, no subprocess) without building the documentation. `make docs`
+# builds the site into docs/_build/html.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -10,7 +12,7 @@ SPHINXOPTS ?= -W --keep-going
 DEMO_CONFIG ?= configs/encnet/synthscenes_cov.py
 DEMO_DIR ?= work_dirs/encnet_synthscenes_cov
 
-.PHONY: install test demo docs
+.PHONY: install test test-fast demo docs
 
 $(STAMP): requirements.txt setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +38,11 @@ docs: $(DOCS_STAMP)
 # before the test suite runs.
 test: $(STAMP) docs
 	OMP_NUM_THREADS=2 $(BIN)/python -m pytest tests -q
+
+# The quick loop while editing: everything but the tests marked slow (runner
+# runs, subprocesses, tools end to end); `make test` runs them all.
+test-fast: $(STAMP)
+	OMP_NUM_THREADS=2 $(BIN)/python -m pytest tests -q -m "not slow"
 
 demo: $(STAMP)
 	$(BIN)/python tools/train.py $(DEMO_CONFIG) --work-dir $(DEMO_DIR)

@@ -1,5 +1,4 @@
 import os
-import sys
 
 import pytest
 import torch
@@ -7,7 +6,6 @@ from mmengine.config import Config
 
 os.environ.setdefault('OMP_NUM_THREADS', '1')
 torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
-sys.path.insert(0, os.path.dirname(__file__))
 import mtlw  # noqa: F401,E402
 
 

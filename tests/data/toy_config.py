@@ -1,5 +1,7 @@
-# The toy two-loss model for launcher tests (tests/ must be on PYTHONPATH).
-custom_imports = dict(imports=['mtlw', 'toy'], allow_failed_imports=False)
+# The toy two-loss model for launcher tests (the repository root must be on
+# PYTHONPATH).
+custom_imports = dict(imports=['mtlw', 'tests._fixtures.toy'],
+                      allow_failed_imports=False)
 default_scope = 'mmseg'
 model = dict(type='ToyTwoLossModel', weighter=dict(type='CoVWeighting'))
 train_dataloader = dict(

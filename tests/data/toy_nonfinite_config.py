@@ -1,7 +1,8 @@
 # The toy model with a NaN loss at iteration 3 on rank 1 only
-# (tests/ must be on PYTHONPATH).
+# (the repository root must be on PYTHONPATH).
 _base_ = ['toy_config.py']
-custom_imports = dict(imports=['mtlw', 'toy', 'nonfinite_hooks'],
+custom_imports = dict(imports=['mtlw', 'tests._fixtures.toy',
+                               'tests._fixtures.nonfinite_hooks'],
                       allow_failed_imports=False)
 model = dict(weighter=dict(nonfinite='skip'))
 optim_wrapper = dict(optimizer=dict(type='Adam', lr=0.01), _delete_=True)

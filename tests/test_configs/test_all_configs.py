@@ -65,6 +65,7 @@ def test_there_are_configs_in_every_family_folder():
     assert len(LEAVES) > 250
 
 
+@pytest.mark.slow
 def test_every_config_resolves_to_registered_types():
     failures = []
     for path in LEAVES:
@@ -101,6 +102,7 @@ def test_chain_depth_counts_every_level(tmp_path):
     assert chain_depth(str(tmp_path / 'leaf.py')) == 3
 
 
+@pytest.mark.slow
 def test_generate_configs_check_passes_on_the_repository(capsys):
     assert generator.main(['--check']) == 0, capsys.readouterr().out
 

@@ -13,10 +13,12 @@ from mmengine.runner import Runner
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from depth_seg_fixtures import (write_cityscapes, write_kitti_stereo2015,
-                                write_miniscapes, write_nyuv2_40)
 from mtlw.registry import MODELS, WEIGHTERS
 from mtlw.utils import read_scalars
+from tests._fixtures.depth_seg_fixtures import (write_cityscapes,
+                                                write_kitti_stereo2015,
+                                                write_miniscapes,
+                                                write_nyuv2_40)
 
 ROOT = osp.join(osp.dirname(__file__), '..', '..')
 CONFIG_DIR = osp.join(ROOT, 'configs')
@@ -91,6 +93,7 @@ def test_every_config_of_the_two_families_is_generated():
     assert generated == {osp.normpath(path) for path in CONFIGS}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('path', CONFIGS, ids=config_name)
 def test_every_weighter_takes_its_networks_losses(path):
     cfg = Config.fromfile(path)
@@ -168,6 +171,7 @@ def write_fixtures(root: str) -> str:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('name', REPRESENTATIVES)
 def test_two_iterations_train_and_validate_on_fixtures(name, tmp_path):
     cfg = Config.fromfile(osp.join(CONFIG_DIR, name))

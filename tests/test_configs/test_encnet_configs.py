@@ -11,9 +11,9 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
-from encnet_fixtures import seg_batch, write_pascal_context
 from mtlw.registry import MODELS
 from mtlw.utils import read_scalars
+from tests._fixtures.encnet_fixtures import seg_batch, write_pascal_context
 
 CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs')
 CONFIGS = sorted(
@@ -61,6 +61,7 @@ def test_every_config_builds(path):
         model.get_submodule(cfg.model.shared)  # the shared module exists
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     'path', [p for p in CONFIGS if 'synthscenes_' in p], ids=config_name)
 def test_every_weighter_takes_training_steps(path):
@@ -135,6 +136,7 @@ def shrink(cfg: Config, data_root: str, work_dir: str) -> None:
     cfg.test_dataloader = cfg.val_dataloader
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('name', REPRESENTATIVES)
 def test_two_iterations_train_and_validate_on_fixtures(name, tmp_path):
     cfg = Config.fromfile(osp.join(CONFIG_DIR, name))

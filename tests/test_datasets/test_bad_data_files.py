@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 from mmengine.registry import DefaultScope
 
-import depth_seg_fixtures as ds
-import monodepth_fixtures as md
-from encnet_fixtures import write_pascal_context
-from lsb_fixtures import write_nyuv2, write_taskonomy
 from mtlw.datasets import (CityscapesDepthSegDataset, MiniscapesDataset,
                            NYUv2Depth40Dataset, NYUv2MTANDataset,
                            PascalContext59Dataset, TaskonomyDataset)
 from mtlw.datasets.utils import DataFileError, check_array, read_image
 from mtlw.registry import DATASETS
+from tests._fixtures import depth_seg_fixtures as ds
+from tests._fixtures import monodepth_fixtures as md
+from tests._fixtures.encnet_fixtures import write_pascal_context
+from tests._fixtures.pixelwise_fixtures import write_nyuv2, write_taskonomy
 
 CITY = 'aachen_000000_000000'
 

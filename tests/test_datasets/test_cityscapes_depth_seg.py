@@ -4,8 +4,6 @@ import os.path as osp
 
 import numpy as np
 import pytest
-from depth_seg_fixtures import (KITTI_WIDTH, write_cityscapes,
-                                write_kitti_stereo2015)
 
 from mtlw.datasets import (CityscapesDepthSegDataset, FillMissingLabels,
                            KittiStereo2015DepthDataset)
@@ -13,6 +11,8 @@ from mtlw.datasets.cityscapes_camera import (CITYSCAPES_BASELINE,
                                              CITYSCAPES_FOCAL)
 from mtlw.datasets.kitti_stereo import KITTI_BASELINE, kitti_focal
 from mtlw.datasets.utils import read_image
+from tests._fixtures.depth_seg_fixtures import (KITTI_WIDTH, write_cityscapes,
+                                                write_kitti_stereo2015)
 
 
 def test_cityscapes_samples_hold_train_ids_and_metric_depth(tmp_path):

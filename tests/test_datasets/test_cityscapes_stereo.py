@@ -6,12 +6,12 @@ import cv2
 import numpy as np
 import pytest
 
-from monodepth_fixtures import CITYSCAPES_SIZE, write_cityscapes
-
 from mtlw.datasets.cityscapes_camera import (CITYSCAPES_BASELINE,
                                              CITYSCAPES_FOCAL,
                                              disparity_png_to_depth)
 from mtlw.registry import DATASETS
+from tests._fixtures.monodepth_fixtures import (CITYSCAPES_SIZE,
+                                                write_cityscapes)
 
 HEIGHT, WIDTH = CITYSCAPES_SIZE
 pytestmark = pytest.mark.usefixtures('mmseg_scope')

@@ -6,11 +6,11 @@ import cv2
 import numpy as np
 import pytest
 
-from monodepth_fixtures import DRIVE, KITTI_SIZE, POINTS, write_kitti
-
 from mtlw.datasets.kitti_stereo import (kitti_focal, read_calib_file,
                                         velodyne_depth_map)
 from mtlw.registry import DATASETS
+from tests._fixtures.monodepth_fixtures import (DRIVE, KITTI_SIZE, POINTS,
+                                                write_kitti)
 
 HEIGHT, WIDTH = KITTI_SIZE
 pytestmark = pytest.mark.usefixtures('mmseg_scope')

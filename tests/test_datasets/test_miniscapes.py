@@ -4,11 +4,11 @@ import os.path as osp
 
 import numpy as np
 import pytest
-from depth_seg_fixtures import write_miniscapes
 
 from mtlw.datasets import MiniscapesDataset
 from mtlw.datasets.miniscapes import miniscapes_depth
 from mtlw.datasets.utils import read_image
+from tests._fixtures.depth_seg_fixtures import write_miniscapes
 
 
 def test_inverse_depth_codes_by_hand():

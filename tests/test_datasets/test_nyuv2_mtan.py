@@ -4,8 +4,8 @@ import os
 import numpy as np
 import pytest
 
-from lsb_fixtures import write_nyuv2
 from mtlw.datasets import NYUv2MTANDataset
+from tests._fixtures.pixelwise_fixtures import write_nyuv2
 
 PIPELINE = [dict(type='RandomFlipWithNormals', prob=1.0),
             dict(type='PackMultiTaskInputs')]

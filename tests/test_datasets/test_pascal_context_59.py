@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from mmengine.registry import DefaultScope
 
-from encnet_fixtures import SPLITS, label_map, write_pascal_context
 from mtlw.datasets import PascalContext59Dataset
+from tests._fixtures.encnet_fixtures import (SPLITS, label_map,
+                                             write_pascal_context)
 
 PREFIX = dict(img_path='JPEGImages', seg_map_path='SegmentationClassContext')
 PIPELINE = [

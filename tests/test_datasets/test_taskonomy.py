@@ -4,9 +4,9 @@ import os
 import numpy as np
 import pytest
 
-from lsb_fixtures import write_taskonomy
 from mtlw.datasets import TaskonomyDataset
 from mtlw.datasets.taskonomy import decode
+from tests._fixtures.pixelwise_fixtures import write_taskonomy
 
 EIGHT = ['depth', 'normal', 'curvature', 'reshading', 'edge2d', 'edge3d',
          'keypoints2d', 'keypoints3d']

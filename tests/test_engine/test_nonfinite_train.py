@@ -9,11 +9,12 @@ import pytest
 import torch
 from mmengine.runner import Runner
 
-import nonfinite_hooks  # noqa: F401  (registers the hooks)
+import tests._fixtures.nonfinite_hooks  # noqa: F401  (registers the hooks)
 from mtlw.weighting import NonFiniteLossError
-from toy import toy_runner_cfg
+from tests._fixtures.dist import ROOT, free_port
+from tests._fixtures.toy import toy_runner_cfg
 
-from test_dist_train import ROOT, free_port
+pytestmark = pytest.mark.slow
 
 
 def toy_runner(tmp_path, nonfinite, poisoned, max_iters=4):
@@ -51,7 +52,7 @@ def test_two_gloo_ranks_decide_alike(tmp_path, nonfinite):
     """Only rank 1 sees the NaN at iteration 3: both ranks skip (or mask)
     it and end with identical, finite parameters and weighter states."""
     env = dict(os.environ, PORT=str(free_port()), OMP_NUM_THREADS='1',
-               PYTHONPATH=osp.join(ROOT, 'tests'), PYTHON=sys.executable)
+               PYTHONPATH=ROOT, PYTHON=sys.executable)
     env.pop('CUDA_VISIBLE_DEVICES', None)
     result = subprocess.run(
         ['bash', osp.join(ROOT, 'tools', 'dist_train.sh'),

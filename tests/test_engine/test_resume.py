@@ -13,7 +13,8 @@ from torch import nn
 from mtlw.engine import RNGStateHook
 from mtlw.registry import DATASETS, MODELS
 from mtlw.weighting import WeighterStateError
-from toy import ToyRegressionDataset, ToyTwoLossModel, toy_runner_cfg
+from tests._fixtures.toy import (ToyRegressionDataset, ToyTwoLossModel,
+                                 toy_runner_cfg)
 
 COV = dict(type='CoVWeighting')
 
@@ -72,6 +73,7 @@ def log_text(run):
     return open(osp.join(run.log_dir, f'{run.timestamp}.log')).read()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('weighter,seed,workers', [
     (COV, 0, 0),
     (COV, None, 0),
@@ -116,6 +118,7 @@ def test_validation_does_not_move_the_training_stream():
     assert torch.equal(torch.rand(3), after_val)
 
 
+@pytest.mark.slow
 def test_resume_with_another_weighter_type_names_both(tmp_path):
     train(tmp_path, 4)
     with pytest.raises(WeighterStateError,
@@ -123,6 +126,7 @@ def test_resume_with_another_weighter_type_names_both(tmp_path):
         train(tmp_path, 6, dict(type='DWA'), resume=True)
 
 
+@pytest.mark.slow
 def test_resume_uncertainty_into_cov_fails_before_the_optimizer(tmp_path):
     train(tmp_path, 4, dict(type='UncertaintyWeighting', num_losses=2))
     with pytest.raises(WeighterStateError,
@@ -130,6 +134,7 @@ def test_resume_uncertainty_into_cov_fails_before_the_optimizer(tmp_path):
         train(tmp_path, 6, COV, resume=True)
 
 
+@pytest.mark.slow
 def test_resume_with_other_loss_names_names_both(tmp_path):
     train(tmp_path, 4)
     with pytest.raises(KeyError) as info:
@@ -140,6 +145,7 @@ def test_resume_with_other_loss_names_names_both(tmp_path):
         "'b.loss_l1'] but got ['a.loss_l2', 'c.loss_l1']" in message
 
 
+@pytest.mark.slow
 def test_checkpoint_without_type_code_still_resumes(tmp_path):
     train(tmp_path, 4)
     path = osp.join(tmp_path, 'iter_4.pth')
@@ -151,6 +157,7 @@ def test_checkpoint_without_type_code_still_resumes(tmp_path):
     assert 'missing keys' not in log_text(resumed)
 
 
+@pytest.mark.slow
 def test_load_from_starts_the_weighter_fresh_and_says_so(tmp_path):
     source = train(tmp_path / 'a', 4)
     ckpt = osp.join(tmp_path / 'a', 'iter_4.pth')
@@ -170,6 +177,7 @@ def test_load_from_starts_the_weighter_fresh_and_says_so(tmp_path):
         assert f'{name} starts fresh' in log_text(loaded)
 
 
+@pytest.mark.slow
 def test_load_weighter_state_keeps_it(tmp_path):
     source = train(tmp_path / 'a', 4)
     ckpt = osp.join(tmp_path / 'a', 'iter_4.pth')
@@ -186,6 +194,7 @@ def test_load_weighter_state_keeps_it(tmp_path):
         other.load_or_resume()
 
 
+@pytest.mark.slow
 def test_every_checkpoint_carries_rng_states(tmp_path):
     train(tmp_path, 2)
     ckpt = torch.load(glob.glob(osp.join(tmp_path, 'iter_2.pth'))[0],

@@ -11,9 +11,10 @@ import torch
 from mmengine.runner import Runner
 
 from mtlw.utils import read_scalars, weight_series
-from toy import toy_runner_cfg
+from tests._fixtures.toy import toy_runner_cfg
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+pytestmark = pytest.mark.slow
 
 WEIGHTER = dict(type='CoVWeighting')
 

@@ -12,8 +12,10 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 import mtlw  # noqa: F401
-from lsb_fixtures import write_nyuv2
 from mtlw.registry import MODELS
+from tests._fixtures.pixelwise_fixtures import write_nyuv2
+
+pytestmark = pytest.mark.slow
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SIZE = (32, 64)

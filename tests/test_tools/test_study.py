@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from mtlw.utils.run_logs import read_run
-from run_log_fixtures import killed_then_resumed, train, val, write_launch
+from tests._fixtures.run_log_fixtures import (killed_then_resumed, train, val,
+                                              write_launch)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 STUDY = osp.join(ROOT, 'tools', 'study.py')
@@ -79,6 +80,7 @@ def test_corrupt_log_of_a_run_is_named(configs, tmp_path):
         study.plan(configs, [0], str(tmp_path))
 
 
+@pytest.mark.slow
 def test_killed_study_resumes_its_run(tmp_path, monkeypatch, capsys):
     """Real trainings: a run stopped after 2 of 4 iterations is resumed
     from its checkpoint by the study, which then compares."""

@@ -14,7 +14,7 @@ import torch
 from mtlw.engine.checkpoint_check import (CheckpointError,
                                           check_state_dict_fits,
                                           read_state_dict)
-from toy import ToyTwoLossModel
+from tests._fixtures.toy import ToyTwoLossModel
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(ROOT, 'configs', 'encnet', 'synthscenes_cov.py')
@@ -118,6 +118,7 @@ def _test_tool():
     return module
 
 
+@pytest.mark.slow
 def test_test_tool_refuses_a_checkpoint_of_another_model(tmp_path,
                                                          monkeypatch):
     checkpoint = _good(tmp_path / 'toy.pth')

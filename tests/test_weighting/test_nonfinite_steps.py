@@ -6,12 +6,11 @@ import pytest
 import torch
 from mmengine.optim import OptimWrapper
 
+import tests._fixtures.toy  # noqa: F401  (registers ToyTwoLossModel)
 from mtlw.engine.hooks.weighter_runtime_hook import \
     skip_updates_of_skipped_steps
 from mtlw.registry import MODELS, WEIGHTERS
 from mtlw.weighting import NonFiniteLossError
-
-import toy  # noqa: F401  (registers ToyTwoLossModel)
 
 #: A config for every registered rule on the toy model's two losses.
 CONFIGS = {

@@ -2,9 +2,8 @@
 import pytest
 import torch
 
+import tests._fixtures.toy  # noqa: F401  (registers ToyTwoLossModel)
 from mtlw.registry import MODELS
-
-import toy  # noqa: F401  (registers ToyTwoLossModel)
 
 
 @pytest.mark.parametrize('mode', ['params', 'representation'])

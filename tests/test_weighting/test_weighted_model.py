@@ -6,7 +6,7 @@ from mmengine.optim import OptimWrapper
 
 from mtlw.weighting import (StaticWeighting, WeightedLossMixin,
                             reduce_loss_dict, with_weighter)
-from toy import ToyTwoLossModel
+from tests._fixtures.toy import ToyTwoLossModel
 
 LOSSES = {
     'seg.loss_ce': torch.tensor(2.0, requires_grad=True),

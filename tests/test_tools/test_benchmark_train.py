@@ -29,6 +29,7 @@ def test_stock_model_has_the_fixed_weights_in_its_heads():
     assert cfg['auxiliary_head']['loss_decode']['loss_weight'] == 0.4
 
 
+@pytest.mark.slow
 def test_both_models_compute_the_same_losses():
     models = tool.build_pair(Config.fromfile(CONFIG), 'cpu',
                              channels_last=False)
@@ -52,6 +53,7 @@ def test_ce_only_models_are_refused():
         tool.stock_model_cfg(cfg.model)
 
 
+@pytest.mark.slow
 def test_benchmark_times_every_step_of_both():
     times = tool.benchmark(Config.fromfile(CONFIG), dtype='bf16',
                            channels_last=True, size=(32, 32), batch_size=2,

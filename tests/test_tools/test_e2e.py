@@ -6,7 +6,11 @@ import os.path as osp
 import subprocess
 import sys
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(ROOT, 'configs', 'encnet', 'synthscenes_cov.py')
 TINY = [
     'train_cfg.max_iters=3', 'train_cfg.val_interval=3',

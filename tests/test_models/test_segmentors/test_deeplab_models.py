@@ -120,6 +120,7 @@ def test_joint_head_predicts_every_channel_at_once():
     assert model.head.decoder.predict.out_channels == NUM_CLASSES + 1
 
 
+@pytest.mark.slow
 def test_distilled_final_depth_loss_reaches_the_seg_branch():
     model = build('DeepLabDistilled')
     inputs, samples = batch()
@@ -153,6 +154,7 @@ def test_predictions_are_mapped_back_to_metres():
     assert predicted[0].pred_sem_seg.data.shape == (1, 32, 64)
 
 
+@pytest.mark.slow
 def test_depth_loss_is_computed_on_normalised_depth():
     norm = dict(type='DepthNormalization', mean=5.0, std=2.0)
     model = build('DeepLabBranched', depth_normalization=norm)
@@ -195,6 +197,7 @@ def test_augmented_maps_average_scales_and_flips_on_device():
         augmented_maps(predict, constant, (0.0, ), False, kinds)
 
 
+@pytest.mark.slow
 def test_model_test_time_augmentation_runs_at_the_input_size():
     model = build('DeepLabJoint', test_scales=(0.75, 1.0, 1.5),
                   test_flip=True).eval()

@@ -1,24 +1,20 @@
 """tools/dist_train.sh with two CPU processes (gloo)."""
 import os
 import os.path as osp
-import socket
 import subprocess
 import sys
 
+import pytest
 import torch
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from tests._fixtures.dist import ROOT, free_port
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
+pytestmark = pytest.mark.slow
 
 
 def test_two_cpu_ranks_train_with_identical_weights(tmp_path):
     env = dict(os.environ, PORT=str(free_port()), OMP_NUM_THREADS='1',
-               PYTHONPATH=osp.join(ROOT, 'tests'), PYTHON=sys.executable)
+               PYTHONPATH=ROOT, PYTHON=sys.executable)
     env.pop('CUDA_VISIBLE_DEVICES', None)
     result = subprocess.run(
         ['bash', osp.join(ROOT, 'tools', 'dist_train.sh'),

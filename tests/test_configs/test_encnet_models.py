@@ -9,12 +9,12 @@ import pytest
 import timm
 import torch
 import torch.nn.functional as F
-from encnet_fixtures import seg_batch
 from mmengine.config import Config, DictAction
 from mmengine.registry import DefaultScope
 
 from mtlw.models import CEOnlyEncHead
 from mtlw.registry import MODELS
+from tests._fixtures.encnet_fixtures import seg_batch
 
 CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs')
 # The backbone switches of docs/encnet.md, as typed after --cfg-options.
@@ -155,6 +155,7 @@ def test_backbone_is_dilated_to_output_stride_8():
         (256, 16, 16), (512, 8, 8), (1024, 8, 8), (2048, 8, 8)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     'options,size,last_shared',
     [(MOBILENETV2, 32, 'backbone.timm_model.blocks.4.2'),

@@ -6,7 +6,8 @@ import pytest
 from mtlw.evaluation.functional import (image_vote, save_per_image_results,
                                         win_rate)
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
 GOOD = dict(abs_rel=0.1, sq_rel=0.5, rmse=4.0, rmse_log=0.2, delta1=0.9,
             delta2=0.95, delta3=0.99)
 

@@ -71,6 +71,7 @@ def state(module):
     return {key: value.clone() for key, value in module.state_dict().items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('weighter', WEIGHTERS_UNDER_TEST,
                          ids=lambda cfg: str(cfg.get('mean_decay') or
                                              cfg['type']))

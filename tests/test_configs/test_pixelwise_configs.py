@@ -7,13 +7,14 @@ import os.path as osp
 
 import pytest
 import torch
-from lsb_fixtures import TINY_MODEL, fake_batch, write_nyuv2, write_taskonomy
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
 from mtlw.registry import MODELS
+from tests._fixtures.pixelwise_fixtures import (TINY_MODEL, fake_batch,
+                                                write_nyuv2, write_taskonomy)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 spec = importlib.util.spec_from_file_location(
@@ -34,6 +35,7 @@ def test_every_pixelwise_config_is_generated():
                 if c.startswith('configs/pixelwise/synthscenes')]) == 24
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('config', CONFIGS)
 def test_every_config_builds_and_takes_a_step(config):
     cfg = Config.fromfile(osp.join(ROOT, config))
@@ -67,6 +69,7 @@ def tiny_run(cfg, work_dir):
     return runner
 
 
+@pytest.mark.slow
 def test_synthscenes_twin_trains_and_validates(tmp_path):
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs/pixelwise/synthscenes_crossstitch_lsb.py'))
@@ -83,6 +86,7 @@ def test_synthscenes_twin_trains_and_validates(tmp_path):
     assert runner.model.weighter.outer.period_length == 2
 
 
+@pytest.mark.slow
 def test_nyuv2_full_sharing_trains_and_validates(tmp_path):
     root = tmp_path / 'nyuv2'
     for split in ('train', 'val'):
@@ -99,6 +103,7 @@ def test_nyuv2_full_sharing_trains_and_validates(tmp_path):
     assert runner.model.decoders['shared'].out_channels == 17
 
 
+@pytest.mark.slow
 def test_taskonomy_4task_trains_and_validates(tmp_path):
     root = tmp_path / 'taskonomy'
     views = [f'point_{i}_view_0' for i in range(4)]

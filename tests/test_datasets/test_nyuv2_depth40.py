@@ -4,10 +4,10 @@ import os.path as osp
 import cv2
 import numpy as np
 import pytest
-from depth_seg_fixtures import write_nyuv2_40
 
 from mtlw.datasets import NYUv2Depth40Dataset
 from mtlw.datasets.utils import read_image
+from tests._fixtures.depth_seg_fixtures import write_nyuv2_40
 
 
 def test_labels_shift_and_depth_in_metres(tmp_path):

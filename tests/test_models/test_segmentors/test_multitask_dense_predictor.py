@@ -1,7 +1,6 @@
 """The generic multi-task base: targets, loss keys, predictions, padding."""
 import pytest
 import torch
-from lsb_fixtures import fake_samples
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 from torch import nn
@@ -10,6 +9,7 @@ from mtlw.models import (DenseTask, MultiTaskDataPreprocessor,
                          MultiTaskDensePredictor)
 from mtlw.registry import MODELS
 from mtlw.structures import task_fields
+from tests._fixtures.pixelwise_fixtures import fake_samples
 
 TASKS = dict(
     depth=dict(channels=1, loss=dict(type='DepthLogL1Loss'),

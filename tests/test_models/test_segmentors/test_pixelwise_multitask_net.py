@@ -1,13 +1,13 @@
 """LSB decoder and the three LSB architectures."""
 import pytest
 import torch
-from lsb_fixtures import TINY_CHANNELS, fake_samples
 from mmengine.optim import OptimWrapper
 from torch import nn
 
 from mtlw.models.decode_heads import TwelveConvDecoder
 from mtlw.registry import MODELS
 from mtlw.weighting import min_norm_solver
+from tests._fixtures.pixelwise_fixtures import TINY_CHANNELS, fake_samples
 
 NYU_TASKS = dict(
     depth=dict(channels=1, loss=dict(type='DepthLogL1Loss')),
@@ -86,6 +86,7 @@ def test_multi_column_decoder_k_reads_the_stitched_columns():
         assert torch.allclose(maps[name], expected)
 
 
+@pytest.mark.slow
 def test_gradient_rule_across_tasks_weighs_each_task_sum():
     """MGDA as the outer rule of HierarchicalWeighting gets the Gram matrix
     of the gradients of each task's summed terms on the shared columns."""

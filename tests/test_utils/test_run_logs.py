@@ -9,7 +9,8 @@ import pytest
 
 from mtlw.utils.run_logs import (RunLogError, completion, read_run,
                                  read_scalars, weight_series)
-from run_log_fixtures import killed_then_resumed, train, val, write_launch
+from tests._fixtures.run_log_fixtures import (killed_then_resumed, train, val,
+                                              write_launch)
 
 TOOLS = osp.join(osp.dirname(osp.dirname(osp.dirname(__file__))), 'tools')
 

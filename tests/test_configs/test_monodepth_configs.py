@@ -12,11 +12,11 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
-from monodepth_fixtures import write_cityscapes, write_kitti
 
 from mtlw.models.losses import monodepth_loss_names
 from mtlw.registry import MODELS
 from mtlw.utils import read_scalars
+from tests._fixtures.monodepth_fixtures import write_cityscapes, write_kitti
 
 CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs')
 CONFIGS = sorted(
@@ -115,6 +115,7 @@ def stereo_batch(seed: int) -> dict:
                 data_samples=samples)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('weighter', WEIGHTERS)
 def test_every_weighter_takes_training_steps(weighter):
     """The KITTI configs share one model: two steps with each weighter."""
@@ -160,6 +161,7 @@ def shrink(cfg: Config, data_root: str, work_dir: str) -> None:
     cfg.test_dataloader = cfg.val_dataloader
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('name', REPRESENTATIVES)
 def test_two_iterations_train_and_validate_on_fixtures(name, tmp_path):
     cfg = load(name)
