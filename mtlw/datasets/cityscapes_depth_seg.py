@@ -11,7 +11,7 @@ from .cityscapes_camera import CITYSCAPES_FOCAL, disparity_png_to_depth
 from .depth_seg_utils import check_split
 from .utils import check_data_root, check_disparity_png, read_image
 
-DOCS_PAGE = 'docs/deeplab_synergy.md'
+DOCS_PAGE = 'docs/datasets.md#cityscapes'
 SPLITS = ('train', 'val', 'test')
 LAYOUT = """\
 data/cityscapes/

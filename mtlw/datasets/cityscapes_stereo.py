@@ -46,7 +46,7 @@ class CityscapesStereoDataset(BaseStereoFileDataset):
         if split not in SPLITS:
             raise ValueError(f'CityscapesStereoDataset: split must be one of '
                              f'{SPLITS}, got {split!r}')
-        check_data_root(data_root, LAYOUT, 'docs/monodepth.md')
+        check_data_root(data_root, LAYOUT, 'docs/datasets.md#cityscapes')
         self.split = split
         super().__init__(data_root=data_root, crop_bottom=crop_bottom,
                          **kwargs)

@@ -153,7 +153,8 @@ class KittiStereoDataset(BaseStereoFileDataset):
         if gt_depth is not None and gt_depth not in GT_DEPTH_SOURCES:
             raise ValueError(f'KittiStereoDataset: gt_depth must be one of '
                              f'{GT_DEPTH_SOURCES} or None, got {gt_depth!r}')
-        check_data_root(data_root, LAYOUT, 'docs/monodepth.md')
+        check_data_root(data_root, LAYOUT,
+                        'docs/datasets.md#kitti-raw-eigen-split')
         self.gt_depth = gt_depth
         super().__init__(data_root=data_root, ann_file=ann_file,
                          with_depth=gt_depth is not None, **kwargs)

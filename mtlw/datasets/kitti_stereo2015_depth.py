@@ -11,7 +11,7 @@ from .depth_seg_utils import matched_files
 from .kitti_stereo import KITTI_BASELINE, kitti_focal
 from .utils import check_data_root, check_disparity_png, read_image
 
-DOCS_PAGE = 'docs/deeplab_synergy.md'
+DOCS_PAGE = 'docs/datasets.md#kitti-stereo-2015'
 LAYOUT = """\
 data/kitti_stereo2015/
   training/

@@ -56,7 +56,7 @@ class MiniscapesDataset(SplitFolderDataset):
     """
 
     METAINFO = dict(classes=CLASSES, palette=PALETTE)
-    DOCS_PAGE = 'docs/deeplab_synergy.md'
+    DOCS_PAGE = 'docs/datasets.md#miniscapes'
     SPLITS = ('train', 'val', 'test')
     LAYOUT = """\
 data/miniscapes/

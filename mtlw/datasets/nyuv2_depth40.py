@@ -35,7 +35,7 @@ class NYUv2Depth40Dataset(SplitFolderDataset):
     """
 
     METAINFO = dict(classes=CLASSES)
-    DOCS_PAGE = 'docs/deeplab_synergy.md'
+    DOCS_PAGE = 'docs/datasets.md#nyuv2-40-classes'
     SPLITS = ('train', 'test')
     LAYOUT = """\
 data/nyuv2_40/

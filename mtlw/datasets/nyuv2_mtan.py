@@ -9,7 +9,7 @@ from mmengine.dataset import BaseDataset
 from mtlw.registry import DATASETS
 from .utils import check_array, check_data_root, read_npy
 
-DOCS_PAGE = 'docs/lsb.md'
+DOCS_PAGE = 'docs/datasets.md#nyuv2'
 LAYOUT = """<data_root>/                      (e.g. data/nyuv2)
   train/ and val/, each with
     image/<i>.npy    (288, 384, 3) float RGB in [0, 1]
@@ -49,7 +49,7 @@ class NYUv2MTANDataset(BaseDataset):
     The data root, the four folders of the split and matching file names in
     them are checked when the dataset is built; shapes, channels and value
     ranges when a sample is read. Errors name the path, the expected
-    layout and ``docs/lsb.md``.
+    layout and ``docs/datasets.md#nyuv2``.
 
     Args:
         data_root (str): Folder holding ``train/`` and ``val/``.

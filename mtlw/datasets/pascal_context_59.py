@@ -7,7 +7,7 @@ from mmseg.datasets import PascalContextDataset59
 from mtlw.registry import DATASETS
 from .utils import check_data_root
 
-DOCS_PAGE = 'docs/encnet.md'
+DOCS_PAGE = 'docs/datasets.md#pascal-context-59'
 LAYOUT = """data/VOCdevkit/VOC2010/        (the data root)
   JPEGImages/<id>.jpg
   SegmentationClassContext/<id>.png
@@ -32,8 +32,9 @@ class PascalContext59Dataset(PascalContextDataset59):
     Before loading, the data root, the image and label folders and the split
     file must exist, and after reading the split every listed image and label
     map must exist; otherwise a :class:`FileNotFoundError` names the missing
-    paths, the expected layout and ``docs/encnet.md``. mmseg alone fails
-    later, inside a data worker, with a bare assertion or a decoding error.
+    paths, the expected layout and ``docs/datasets.md#pascal-context-59``.
+    mmseg alone fails later, inside a data worker, with a bare assertion or
+    a decoding error.
 
     Arguments are those of :class:`mmseg.datasets.PascalContextDataset59`;
     the check runs on local paths (``backend_args=None``).

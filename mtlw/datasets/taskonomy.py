@@ -11,7 +11,7 @@ from mmengine.dataset import BaseDataset
 from mtlw.registry import DATASETS
 from .utils import check_data_root, read_image
 
-DOCS_PAGE = 'docs/lsb.md'
+DOCS_PAGE = 'docs/datasets.md#taskonomy'
 LAYOUT = """<data_root>/                               (e.g. data/taskonomy)
   <building>/rgb/point_<p>_view_<v>_domain_rgb.png
   <building>/<domain>/point_<p>_view_<v>_domain_<domain>.png
@@ -107,9 +107,9 @@ class TaskonomyDataset(BaseDataset):
     ``<building> point_<p>_view_<v>``, e.g. the paper's 1/100 subsample of
     the tiny split) or, without it, are
     every RGB view of ``buildings``. Every listed label file must exist;
-    errors name it, the layout and ``docs/lsb.md``. When read, a label file
-    must have its image's size (before ``img_size``) and the dtype and
-    channels of :data:`CHECKS`.
+    errors name it, the layout and ``docs/datasets.md#taskonomy``. When
+    read, a label file must have its image's size (before ``img_size``) and
+    the dtype and channels of :data:`CHECKS`.
 
     Args:
         data_root (str): Folder holding the building folders.

@@ -44,7 +44,7 @@ def test_flip_mirrors_maps_and_negates_normal_x(tmp_path, mmseg_scope):
 
 
 def test_missing_data_is_named(tmp_path):
-    with pytest.raises(FileNotFoundError, match='docs/lsb.md'):
+    with pytest.raises(FileNotFoundError, match='docs/datasets.md#nyuv2'):
         NYUv2MTANDataset(data_root=str(tmp_path / 'nyu'))
     write_nyuv2(str(tmp_path), 'train', count=2)
     os.remove(tmp_path / 'train' / 'normal' / '1.npy')

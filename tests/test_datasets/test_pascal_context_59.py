@@ -47,7 +47,7 @@ def test_missing_root_names_path_layout_and_docs(tmp_path):
     message = str(error.value)
     assert missing in message
     assert 'SegmentationClassContext/<id>.png' in message
-    assert 'docs/encnet.md' in message
+    assert 'docs/datasets.md#pascal-context-59' in message
 
 
 def test_missing_label_folder_is_named(tmp_path):
