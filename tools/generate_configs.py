@@ -179,36 +179,13 @@ def synergy_networks() -> List[Network]:
     return networks
 
 
-# Weak supervision on SynthScenes (Jiao et al., section 8, on a CPU): what a
-# leaf adds to the SynthScenes synergy setting. Written into the leaves so
-# that no _base_ chain is deeper than two.
-SYNTHSCENES_WEAK = '''
-
-# Weak supervision: 32 scenes keep only their depth, 32 other scenes only
-# their labels, as KITTI depth and Cityscapes semantics do.
-# FillMissingLabels gives each sample an all-invalid map for the label it
-# lacks; with partial_labels=True the model drops a task's loss for the
-# samples without its label (the branch gets no gradient from them) and, at
-# a step where a task has no labelled sample at all, leaves the weighter's
-# statistics untouched.
-def _unpaired(seed, drop):
-    return dict(
-        type=_base_.dataset_type, split='train', num_samples=32, seed=seed,
-        img_size=_base_.img_size,
-        pipeline=[
-            dict(type='RandomFlipWithNormals', prob=0.5),
-            dict(type='FillMissingLabels', drop=drop),
-            dict(type='PackMultiTaskInputs'),
-        ])
-
-
+# Weak supervision on SynthScenes (Jiao et al., section 8, on a CPU): the
+# unpaired training split of `_base_/datasets/synthscenes_unpaired_train.py`
+# in place of the paired one.
+SYNTHSCENES_WEAK = """
 train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='ConcatDataset',
-        datasets=[_unpaired(0, ('gt_seg_map', )),
-                  _unpaired(1, ('gt_depth_map', ))]))
-'''
+    dataset=dict(_base_.unpaired_train_dataset, _delete_=True))
+"""
 
 
 class Setting(NamedTuple):
@@ -222,6 +199,7 @@ class Setting(NamedTuple):
     backbone: str
     model_fields: str = ''  # model fields every leaf adds, as config text
     tail: str = ''  # config text after the model
+    extra_bases: Tuple[str, ...] = ()  # more _base_ files, under _base_/
 
 
 ALL = tuple(RULES)
@@ -250,7 +228,8 @@ SETTINGS = (
     Setting('synergy/synthscenes_weak', 'synergy/synthscenes',
             'SynthScenes unpaired depth / semantics (CPU twin)', SYNERGY[:1],
             (('lateral', ALL), ), 'ResNet18, narrow branches',
-            model_fields='partial_labels=True', tail=SYNTHSCENES_WEAK),
+            model_fields='partial_labels=True', tail=SYNTHSCENES_WEAK,
+            extra_bases=('datasets/synthscenes_unpaired_train', )),
 )
 
 
@@ -267,11 +246,13 @@ def weighter_text(rule: str, network: Network) -> str:
 
 def render(setting: Setting, network: Network, rule: str) -> str:
     """The text of one DeepLabV3+ or synergy config file."""
-    weighter_base = '' if rule == 'handtuned' else (
-        f",\n    '../_base_/weighters/{rule}.py'")
+    bases = ''.join(f",\n    '../_base_/{base}.py'"
+                    for base in setting.extra_bases)
+    if rule != 'handtuned':
+        bases += f",\n    '../_base_/weighters/{rule}.py'"
     fields = f'    {setting.model_fields},\n' if setting.model_fields else ''
     return (f'{HEADER}# {network.title} on {setting.title}; {RULES[rule]}.\n'
-            f"_base_ = [\n    '../_base_/{setting.base}.py'{weighter_base}\n"
+            f"_base_ = [\n    '../_base_/{setting.base}.py'{bases}\n"
             f']\nmodel = dict(\n    {network.model},\n{fields}'
             f'    weighter={weighter_text(rule, network)})\n{setting.tail}')
 

@@ -2,6 +2,7 @@
 # synergy net (lateral sharing) on SynthScenes unpaired depth / semantics (CPU twin); MGDA-UB.
 _base_ = [
     '../_base_/synergy/synthscenes.py',
+    '../_base_/datasets/synthscenes_unpaired_train.py',
     '../_base_/weighters/mgda.py'
 ]
 model = dict(
@@ -9,28 +10,5 @@ model = dict(
     partial_labels=True,
     weighter=_base_.weighter)
 
-
-# Weak supervision: 32 scenes keep only their depth, 32 other scenes only
-# their labels, as KITTI depth and Cityscapes semantics do.
-# FillMissingLabels gives each sample an all-invalid map for the label it
-# lacks; with partial_labels=True the model drops a task's loss for the
-# samples without its label (the branch gets no gradient from them) and, at
-# a step where a task has no labelled sample at all, leaves the weighter's
-# statistics untouched.
-def _unpaired(seed, drop):
-    return dict(
-        type=_base_.dataset_type, split='train', num_samples=32, seed=seed,
-        img_size=_base_.img_size,
-        pipeline=[
-            dict(type='RandomFlipWithNormals', prob=0.5),
-            dict(type='FillMissingLabels', drop=drop),
-            dict(type='PackMultiTaskInputs'),
-        ])
-
-
 train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='ConcatDataset',
-        datasets=[_unpaired(0, ('gt_seg_map', )),
-                  _unpaired(1, ('gt_depth_map', ))]))
+    dataset=dict(_base_.unpaired_train_dataset, _delete_=True))
