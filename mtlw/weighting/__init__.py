@@ -5,7 +5,8 @@ from .dwa import DWA
 from .famo import FAMO
 from .gls import GLS
 from .grad_norm import GradNorm
-from .gradient_weighter import GradientWeighter
+from .gradient_weighter import (GradientStep, GradientWeighter,
+                                effective_scales)
 from .hierarchical_weighting import HierarchicalWeighting
 from .loss_scale_balancing import LossScaleBalancing
 from .mgda import MGDA
@@ -20,7 +21,8 @@ from .weighted_model import (WeightedLossMixin, get_weighter, reduce_loss_dict,
 
 __all__ = [
     'LABELLED', 'present_terms',
-    'GradNorm', 'GradientWeighter', 'MGDA', 'min_norm_solver',
+    'GradNorm', 'GradientStep', 'GradientWeighter', 'MGDA',
+    'effective_scales', 'min_norm_solver',
     'BaseWeighter', 'NonFiniteLossError', 'WeighterStateError',
     'all_reduce_mean', 'decode_names', 'encode_names',
     'StaticWeighting', 'WeightedLossMixin', 'get_weighter',

@@ -132,7 +132,7 @@ class GradNorm(GradientWeighter):
             True.
     """
 
-    pairwise = False
+    gradient_input = 'norms'
 
     def __init__(self, alpha: float = 1.5, weight_lr: float = 0.025,
                  optimizer: str = 'adam', normalize_to: str = 'num_losses',

@@ -2,7 +2,8 @@
 import contextlib
 import warnings
 from abc import abstractmethod
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import (Dict, Iterator, List, NamedTuple, Optional, Sequence,
+                    Tuple, Union)
 
 import torch
 import torch.distributed as dist
@@ -10,10 +11,59 @@ from torch import Tensor, nn
 from torch.utils.hooks import RemovableHandle
 
 from .base import BaseWeighter, all_reduce_mean
-from .utils.autograd_graph import (head_leaves, single_backward_total,
-                                   view_outputs)
+from .utils.autograd_graph import (combine_gradients, head_leaves,
+                                   single_backward_total, view_outputs)
 
 GRADIENT_MODES = ('params', 'representation')
+GRADIENT_INPUTS = ('gram', 'norms', 'vectors')
+
+
+class GradientStep(NamedTuple):
+    """What a gradient rule decides at one training step.
+
+    The loss weights ``w`` make the total ``sum_i w_i L_i``, so the heads
+    (the parameters outside the shared module) get ``sum_i w_i`` times the
+    gradient of each loss. On the differentiated tensors (the shared
+    parameters, or the shared representation) the gradient is
+    ``sum_i w_i g_i`` unless the rule gives its own: ``coefficients`` ``c``
+    (then ``sum_i c_i g_i``) or a whole ``direction`` ``d``, flattened like
+    the rows of the gradient matrix. ``reported`` is what the rule logs as
+    its weights (``weight/<loss key>``), ``w`` if None.
+
+    Attributes:
+        weights (Tensor): (K,) loss weights.
+        coefficients (Tensor, optional): (K,) coefficients of the per-loss
+            gradients on the differentiated tensors.
+        direction (Tensor, optional): (P,) gradient on the differentiated
+            tensors.
+        reported (Tensor, optional): (K,) reported weights.
+    """
+
+    weights: Tensor
+    coefficients: Optional[Tensor] = None
+    direction: Optional[Tensor] = None
+    reported: Optional[Tensor] = None
+
+
+def effective_scales(products: Tensor, squared_norms: Tensor) -> Tensor:
+    """Each loss's scale in an aggregated gradient: ``<g_i, d> / ||g_i||^2``.
+
+    The weight a loss would need, on its own gradient, for the same
+    projection on the aggregated gradient ``d``; what direction-changing
+    rules (PCGrad, GradDrop, GradVac) report as their weights. 0 for a zero
+    gradient. With ``d = sum_j c_j g_j``: ``products = G c`` and
+    ``squared_norms = diag(G)``.
+
+    Args:
+        products (Tensor): (K,) ``<g_i, d>``.
+        squared_norms (Tensor): (K,) ``||g_i||^2``.
+
+    Returns:
+        Tensor: (K,) scales.
+    """
+    return torch.where(squared_norms > 0,
+                       products / squared_norms.clamp_min(1e-30),
+                       torch.zeros_like(products))
 
 
 def _world_size() -> int:
@@ -44,16 +94,27 @@ class GradientWeighter(BaseWeighter):
     Each loss is differentiated from its own term as handed to
     :meth:`forward`, so its backward runs only through the heads it uses.
 
-    From the gradients a rule receives only their Gram matrix
-    ``G_ij = <g_i, g_j>`` (or its diagonal, the squared norms, when the
-    class sets ``pairwise = False``), in float32.
+    A rule receives, per ``gradient_input``, the Gram matrix
+    ``G_ij = <g_i, g_j>`` (``'gram'``), its diagonal, the squared norms
+    (``'norms'``), or the (K, P) matrix of the flattened gradients
+    (``'vectors'``), in float32. It returns the (K,) loss weights ``w`` of
+    the total ``sum_i w_i L_i``, or a :class:`GradientStep` that also sets
+    the gradient on the differentiated tensors (combination coefficients
+    of the ``g_i`` or a whole direction) and what is reported. The rule's
+    gradient replaces ``sum_i w_i g_i`` exactly: through the single
+    backward, or with the correction ``<sg(d - sum_i w_i g_i), X>`` added
+    to the total (``sg``: detached), whose backward leaves ``d`` on ``X``
+    and changes nothing else.
 
     Distributed training: the Gram matrix is that of the gradients of the
     rank-averaged losses, identical on every rank. In params mode the
     (K, P) gradient matrix is averaged over ranks before the products; in
     representation mode every rank holds the gradients for its own samples,
     so the local Gram matrices are summed and divided by the squared world
-    size (the losses are batch means). One collective per step.
+    size (the losses are batch means). One collective per step. A
+    ``'vectors'`` rule gets the rank-averaged matrix in params mode and
+    this rank's rows (its samples) in representation mode, where it reduces
+    itself what it needs from the whole batch.
 
     AMP: with a loss scaler bound by :meth:`bind_runtime`, each loss is
     multiplied by the current scale before differentiation and its gradient
@@ -90,12 +151,17 @@ class GradientWeighter(BaseWeighter):
     """
 
     needs_shared = True
-    #: Whether the rule needs the products of different gradients.
-    pairwise: bool = True
+    #: What :meth:`update` receives: ``'gram'``, ``'norms'`` or
+    #: ``'vectors'`` (see above).
+    gradient_input: str = 'gram'
 
     def __init__(self, mode: str = 'params', nonfinite: str = 'raise',
                  single_backward: bool = True) -> None:
         super().__init__(nonfinite=nonfinite)
+        if self.gradient_input not in GRADIENT_INPUTS:
+            raise TypeError(f'{type(self).__name__}.gradient_input must be '
+                            f'one of {GRADIENT_INPUTS}, got '
+                            f'{self.gradient_input!r}')
         if mode not in GRADIENT_MODES:
             raise ValueError(f'{type(self).__name__} mode must be one of '
                              f'{GRADIENT_MODES}, got {mode!r}')
@@ -118,16 +184,19 @@ class GradientWeighter(BaseWeighter):
         """The (K,) weights in force, used when nothing is updated."""
 
     @abstractmethod
-    def update(self, gram: Tensor, observed: Tensor) -> Tensor:
+    def update(self, gram: Tensor, observed: Tensor
+               ) -> Union[Tensor, GradientStep]:
         """Update the rule's state from one training step.
 
         Args:
-            gram (Tensor): (K, K) Gram matrix of the loss gradients, or the
-                (K,) squared norms if ``pairwise`` is False; finite.
+            gram (Tensor): Per ``gradient_input``: the (K, K) Gram matrix of
+                the loss gradients, their (K,) squared norms, or the (K, P)
+                gradients; finite.
             observed (Tensor): (K,) detached rank-averaged losses.
 
         Returns:
-            Tensor: The (K,) weights for this step's total.
+            Tensor | GradientStep: The (K,) weights for this step's total,
+            or the whole decision.
         """
 
     # ------------------------------------------------------------------
@@ -191,24 +260,34 @@ class GradientWeighter(BaseWeighter):
 
     def weigh(self, losses: Tensor, observed: Tensor
               ) -> Tuple[Tensor, Tensor]:
-        weights, tensors, gradients = self.current_weights(), [], []
+        step, inputs, leaves, gradients, matrix = (
+            GradientStep(self.current_weights()), [], None, [], None)
         if (self.training and torch.is_grad_enabled()
                 and losses.requires_grad):
             separate = self._separate_losses(losses)
             inputs = self._differentiated_tensors()
             leaves = self._single_backward_leaves(separate, inputs)
-            gram, gradients = self._gram_and_gradients(
+            statistic, matrix, gradients = self._gradient_statistics(
                 separate, inputs, leaves)
-            tensors = inputs + (leaves or [])
-            if bool(torch.isfinite(gram).all()):
-                weights = self.update(gram, observed)
+            if bool(torch.isfinite(statistic).all()):
+                step = self.update(statistic, observed)
+                if isinstance(step, Tensor):
+                    step = GradientStep(step)
             else:
-                gradients = []
-        weights = weights.detach().clone()
+                gradients, matrix = [], None
+        weights = step.weights.detach().clone()
         total = (weights * losses).sum()
+        direction = self._rule_direction(step, matrix)
         if gradients:
-            total = single_backward_total(total, tensors, gradients, weights)
-        return total, weights
+            combined = combine_gradients(gradients, weights)
+            if direction is not None:
+                combined[:len(inputs)] = self._unflatten(direction, inputs)
+            total = single_backward_total(total, inputs + leaves, combined)
+        elif direction is not None:
+            total = total + self._correction(
+                direction - weights.to(matrix.dtype) @ matrix, inputs)
+        reported = weights if step.reported is None else step.reported
+        return total, reported.detach().clone()
 
     def gradient_gram(self, losses: Tensor) -> Tensor:
         """Gram matrix (or squared norms) of the gradients of ``losses``.
@@ -217,11 +296,41 @@ class GradientWeighter(BaseWeighter):
             losses (Tensor): (K,) this rank's losses with their graph.
 
         Returns:
-            Tensor: (K, K) ``<g_i, g_j>``, or (K,) ``||g_i||^2`` if not
-            ``pairwise``; reduced over ranks and unscaled.
+            Tensor: (K, K) ``<g_i, g_j>``, (K,) ``||g_i||^2`` or (K, P)
+            ``g_i`` per ``gradient_input``; reduced over ranks and
+            unscaled.
         """
         inputs = self._differentiated_tensors()
-        return self._gram_and_gradients(losses.unbind(), inputs, None)[0]
+        return self._gradient_statistics(losses.unbind(), inputs, None)[0]
+
+    @staticmethod
+    def _rule_direction(step: GradientStep,
+                        matrix: Optional[Tensor]) -> Optional[Tensor]:
+        """The rule's gradient on the differentiated tensors, flattened;
+        None when it is ``sum_i w_i g_i`` (or nothing was differentiated)."""
+        if matrix is None:
+            return None
+        if step.direction is not None:
+            return step.direction.detach().to(matrix.dtype)
+        if step.coefficients is not None:
+            return step.coefficients.detach().to(matrix.dtype) @ matrix
+        return None
+
+    @staticmethod
+    def _unflatten(vector: Tensor, tensors: Sequence[Tensor]) -> List[Tensor]:
+        """``vector`` split into pieces of the shapes of ``tensors``."""
+        pieces = vector.split([tensor.numel() for tensor in tensors])
+        return [piece.view_as(tensor)
+                for piece, tensor in zip(pieces, tensors)]
+
+    def _correction(self, difference: Tensor,
+                    tensors: Sequence[Tensor]) -> Tensor:
+        """A zero-valued term whose backward adds ``difference`` (flat) to
+        the gradient of ``tensors`` and nothing else."""
+        pieces = self._unflatten(difference, tensors)
+        surrogate = sum((tensor * piece.to(tensor.dtype)).sum()
+                        for tensor, piece in zip(tensors, pieces))
+        return surrogate - surrogate.detach()
 
     def _separate_losses(self, losses: Tensor) -> List[Tensor]:
         """The K losses to differentiate one at a time.
@@ -237,13 +346,15 @@ class GradientWeighter(BaseWeighter):
         return [self._terms[name].reshape(()).float()
                 for name in self.loss_names]
 
-    def _gram_and_gradients(self, losses: Sequence[Tensor],
-                            inputs: List[Tensor],
-                            leaves: Optional[List[Tensor]]
-                            ) -> Tuple[Tensor, List[List[Optional[Tensor]]]]:
-        """:meth:`gradient_gram` of the gradients at ``inputs`` and, unless
-        ``leaves`` is None, every loss's gradients of ``inputs + leaves``
-        (taken by the same ``autograd.grad``)."""
+    def _gradient_statistics(self, losses: Sequence[Tensor],
+                             inputs: List[Tensor],
+                             leaves: Optional[List[Tensor]]
+                             ) -> Tuple[Tensor, Optional[Tensor],
+                                        List[List[Optional[Tensor]]]]:
+        """What :meth:`update` receives (see :meth:`gradient_gram`), the
+        (K, P) gradient matrix at ``inputs`` when it was formed (None
+        otherwise) and, unless ``leaves`` is None, every loss's gradients
+        of ``inputs + leaves`` (taken by the same ``autograd.grad``)."""
         tensors = inputs + (leaves or [])
         scale = self._loss_scale()
         world_size = _world_size()
@@ -262,20 +373,22 @@ class GradientWeighter(BaseWeighter):
                      if grad is None else grad).reshape(-1)
                     for tensor, grad in zip(inputs, grads)])
 
-        flat = flat_gradients()
-        if self.pairwise or average_vectors:
+        flat, matrix = flat_gradients(), None
+        if self.gradient_input == 'norms' and not average_vectors:
+            statistic = torch.stack([torch.dot(g, g) for g in flat])
+            self._check_reached(unreached)
+        else:
             matrix = torch.stack(list(flat))
             self._check_reached(unreached)
             if average_vectors:
                 matrix = all_reduce_mean(matrix)
-            gram = (matrix @ matrix.T if self.pairwise
-                    else matrix.square().sum(1))
-        else:
-            gram = torch.stack([torch.dot(g, g) for g in flat])
-            self._check_reached(unreached)
+            if self.gradient_input == 'vectors':
+                return matrix, matrix, kept
+            statistic = (matrix @ matrix.T if self.gradient_input == 'gram'
+                         else matrix.square().sum(1))
         if self.mode == 'representation' and world_size > 1:
-            gram = all_reduce_mean(gram) / world_size
-        return gram, kept
+            statistic = all_reduce_mean(statistic) / world_size
+        return statistic, matrix, kept
 
     def _check_reached(self, unreached: List[int]) -> None:
         """Raise if some losses do not depend on the differentiated tensors

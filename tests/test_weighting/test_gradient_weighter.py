@@ -1,7 +1,6 @@
 """The gradient machinery of GradNorm and MGDA: modes, AMP, ranks, models."""
 import copy
 import functools
-import threading
 import warnings
 from collections import namedtuple
 
@@ -15,6 +14,7 @@ from torch import nn
 
 from mtlw.weighting import MGDA, GradNorm, StaticWeighting, with_weighter
 from mtlw.weighting.utils.autograd_graph import view_outputs
+from tests._fixtures.gradient_rules import ThreadRanks
 
 
 class DictTrunk(nn.Module):
@@ -256,48 +256,6 @@ def test_a_single_loss_gets_weight_one(rule):
     for _ in range(2):
         _, weights = weighter({'a': two_losses(trunk, torch.randn(4, 3))['b']})
         assert float(weights['a']) == pytest.approx(1.0)
-
-
-class ThreadRanks:
-    """Ranks as threads: a stand-in for ``torch.distributed`` whose
-    ``all_reduce`` sums the tensors of all threads."""
-
-    def __init__(self, world_size: int) -> None:
-        self.world_size = world_size
-        self.barrier = threading.Barrier(world_size, timeout=60)
-        self.slots = [None] * world_size
-        self.calls = [0] * world_size
-        self.local = threading.local()
-
-    def all_reduce(self, tensor, *args, **kwargs):
-        rank = self.local.rank
-        self.calls[rank] += 1
-        self.slots[rank] = tensor.clone()
-        self.barrier.wait()
-        total = torch.stack(self.slots).sum(0)
-        self.barrier.wait()
-        tensor.copy_(total)
-
-    def run(self, fn, per_rank_args):
-        results, errors = [None] * self.world_size, []
-
-        def target(rank):
-            self.local.rank = rank
-            try:
-                results[rank] = fn(*per_rank_args[rank])
-            except BaseException as error:  # noqa: B902
-                errors.append(error)
-                self.barrier.abort()
-
-        threads = [threading.Thread(target=target, args=(rank, ))
-                   for rank in range(self.world_size)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise errors[0]
-        return results
 
 
 def head_losses(trunk, heads, x):

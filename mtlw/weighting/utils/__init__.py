@@ -2,14 +2,15 @@
 of learned weights, argument checks, safe division and the min-norm
 solver."""
 from .adam import adam_step
-from .autograd_graph import (head_leaves, reach, single_backward_total,
-                             view_outputs)
+from .autograd_graph import (combine_gradients, head_leaves, reach,
+                             single_backward_total, view_outputs)
 from .checks import check_number, check_number_dict
 from .min_norm_solver import min_norm_solver
 from .safe_math import normalize_sum, safe_div
 
 __all__ = [
-    'adam_step', 'check_number', 'check_number_dict', 'head_leaves',
+    'adam_step', 'check_number', 'check_number_dict', 'combine_gradients',
+    'head_leaves',
     'min_norm_solver', 'normalize_sum', 'reach', 'safe_div',
     'single_backward_total', 'view_outputs'
 ]

@@ -92,31 +92,48 @@ def head_leaves(losses: Sequence[Tensor], outputs: Sequence[Tensor]
     return None if above & below else leaves
 
 
-def single_backward_total(total: Tensor, tensors: Sequence[Tensor],
-                          gradients: Sequence[Sequence[Optional[Tensor]]],
-                          weights: Tensor) -> Tensor:
-    """``total`` in value, whose backward puts ``sum_i w_i g_i`` on
-    ``tensors`` (and from there into the graph below them) only.
+def combine_gradients(gradients: Sequence[Sequence[Optional[Tensor]]],
+                      weights: Tensor) -> List[Optional[Tensor]]:
+    """Per tensor, ``sum_i w_i g_i`` over the losses that reach it.
 
-    With ``g_i`` the gradients of loss ``i`` with respect to ``tensors``
-    (None where it does not reach one), the surrogate
-    ``S = sum_t <t, sum_i w_i g_i^t>`` has exactly these gradients, and
-    ``S - S.detach() + total.detach()`` keeps the value of ``total``.
+    Args:
+        gradients (Sequence): Per loss, float32 gradients for some tensors
+            (None where the loss does not reach one).
+        weights (Tensor): (K,) detached weights.
+
+    Returns:
+        list[Tensor | None]: The combined gradient of every tensor, None
+        where no loss reaches it.
+    """
+    combined = []
+    for index in range(len(gradients[0]) if gradients else 0):
+        parts = [weight * grads[index] for weight, grads
+                 in zip(weights.unbind(), gradients)
+                 if grads[index] is not None]
+        combined.append(sum(parts) if parts else None)
+    return combined
+
+
+def single_backward_total(total: Tensor, tensors: Sequence[Tensor],
+                          gradients: Sequence[Optional[Tensor]]) -> Tensor:
+    """``total`` in value, whose backward puts ``gradients`` on ``tensors``
+    (and from there into the graph below them) only.
+
+    The surrogate ``S = sum_t <t, gradient_t>`` has exactly these
+    gradients, and ``S - S.detach() + total.detach()`` keeps the value of
+    ``total``.
 
     Args:
         total (Tensor): The weighted total ``sum_i w_i L_i``.
         tensors (Sequence[Tensor]): The tensors differentiated against.
-        gradients (Sequence): Per loss, float32 gradients for ``tensors``.
-        weights (Tensor): (K,) detached weights.
+        gradients (Sequence[Tensor | None]): The gradient to put on each
+            tensor (None: none), e.g. from :func:`combine_gradients`.
 
     Returns:
         Tensor: The total to call ``backward`` on.
     """
     surrogate = total.new_zeros(())
-    for index, tensor in enumerate(tensors):
-        parts = [weight * grads[index] for weight, grads
-                 in zip(weights.unbind(), gradients)
-                 if grads[index] is not None]
-        if parts:
-            surrogate = surrogate + (tensor * sum(parts)).sum()
+    for tensor, gradient in zip(tensors, gradients):
+        if gradient is not None:
+            surrogate = surrogate + (tensor * gradient.to(tensor.dtype)).sum()
     return surrogate - surrogate.detach() + total.detach()
