@@ -23,6 +23,10 @@ def parse_args() -> argparse.Namespace:
         '--amp', action='store_true',
         help='automatic mixed precision (mmengine AmpOptimWrapper, GPU)')
     parser.add_argument(
+        '--weighter', metavar='NAME',
+        help='train with the rule of configs/_base_/weighters/NAME.py (the '
+        'rule across the tasks in multi-task configs), e.g. pcgrad')
+    parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config entries, key=value (e.g. '
         'train_cfg.max_iters=10 model.weighter.type=CoVWeighting)')
@@ -56,7 +60,7 @@ def enable_amp(cfg) -> None:
 def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.launcher, args.work_dir,
-                      args.cfg_options)
+                      args.cfg_options, args.weighter)
     if args.amp:
         enable_amp(cfg)
     cfg.resume = args.resume or cfg.get('resume', False)

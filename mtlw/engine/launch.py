@@ -18,7 +18,8 @@ WEIGHTER_KEY = 'model.weighter'
 
 
 def load_config(path: str, launcher: str, work_dir: Optional[str],
-                cfg_options: Optional[dict]) -> Config:
+                cfg_options: Optional[dict],
+                weighter: Optional[str] = None) -> Config:
     """Read a config, apply command-line options and prepare distribution.
 
     Args:
@@ -27,6 +28,8 @@ def load_config(path: str, launcher: str, work_dir: Optional[str],
         work_dir (str, optional): Overrides the config's ``work_dir``; by
             default ``./work_dirs/<config name>``.
         cfg_options (dict, optional): ``--cfg-options`` overrides.
+        weighter (str, optional): A weighter base to use instead of the
+            config's (see :func:`use_weighter_base`), before the options.
 
     Returns:
         Config: The config, ready for ``Runner.from_cfg``.
@@ -35,6 +38,8 @@ def load_config(path: str, launcher: str, work_dir: Optional[str],
         raise FileNotFoundError(f'config file {path} does not exist')
     cfg = Config.fromfile(path)
     cfg.launcher = launcher
+    if weighter is not None:
+        use_weighter_base(cfg, path, weighter)
     if cfg_options:
         cfg.merge_from_dict(switch_weighter(cfg, cfg_options))
     if work_dir is not None:
@@ -77,6 +82,54 @@ def switch_weighter(cfg: Config, cfg_options: dict) -> dict:
               f'{cfg.model.weighter}', logger='current', level=logging.INFO)
     return {key: value for key, value in cfg_options.items()
             if key != WEIGHTER_KEY and key not in args}
+
+
+def use_weighter_base(cfg: Config, path: str, name: str) -> None:
+    """Train with the rule of ``configs/_base_/weighters/<name>.py``.
+
+    The rule becomes the model's weighter or, when that is a
+    :class:`~mtlw.weighting.HierarchicalWeighting`, its rule across the
+    groups (the tasks of the multi-task configs), the place every rule of
+    the generated grids takes. The base is looked up beside the config
+    (the nearest ``_base_/weighters`` folder above it).
+
+    Args:
+        cfg (Config): The config; its weighter is replaced.
+        path (str): The config file.
+        name (str): The base's name, e.g. ``'pcgrad'``.
+
+    Raises:
+        FileNotFoundError: No such base; the available ones are listed.
+    """
+    folder = weighter_bases_folder(path)
+    base = osp.join(folder, f'{name}.py')
+    if not osp.isfile(base):
+        names = sorted(osp.splitext(f)[0] for f in os.listdir(folder)
+                       if f.endswith('.py'))
+        raise FileNotFoundError(f'--weighter {name}: no {base}; the weighter '
+                                f'bases are {names}')
+    rule = Config.fromfile(base).weighter.to_dict()
+    current = cfg.model.get('weighter') or {}
+    if current.get('type') == 'HierarchicalWeighting':
+        cfg.model.weighter.outer = rule
+    else:
+        cfg.model.weighter = rule
+    print_log(f'--weighter {name}: model.weighter is {cfg.model.weighter}',
+              logger='current', level=logging.INFO)
+
+
+def weighter_bases_folder(path: str) -> str:
+    """The nearest ``_base_/weighters`` folder above a config file."""
+    folder = osp.dirname(osp.abspath(path))
+    while True:
+        candidate = osp.join(folder, '_base_', 'weighters')
+        if osp.isdir(candidate):
+            return candidate
+        parent = osp.dirname(folder)
+        if parent == folder:
+            raise FileNotFoundError(
+                f'--weighter: no _base_/weighters folder above {path}')
+        folder = parent
 
 
 def weighter_from_option(value) -> dict:

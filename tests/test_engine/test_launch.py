@@ -86,3 +86,28 @@ def test_gradient_rule_on_a_model_without_shared_says_what_to_set():
     _, model = build_switched('encnet/synthscenes_cov.py', **{
         'model.weighter.type': 'GradNorm', 'model.shared': 'backbone'})
     assert type(model.weighter).__name__ == 'GradNorm'
+
+
+def build_with_base(name: str, weighter: str, **options):
+    cfg = load_config(config_path(name), 'none', None, options, weighter)
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        return cfg, MODELS.build(cfg.model)
+
+
+def test_weighter_base_replaces_the_rule_across_the_tasks():
+    cfg, model = build_with_base('pixelwise/synthscenes_multidec_cov.py',
+                                 'mgda')
+    assert cfg.model.weighter.type == 'HierarchicalWeighting'
+    assert cfg.model.weighter.outer == dict(type='MGDA',
+                                            mode='representation')
+    assert type(model.weighter.outer).__name__ == 'MGDA'
+    # options still apply on top of the base
+    cfg, _ = build_with_base('encnet/synthscenes_cov.py', 'dwa',
+                             **{'model.weighter.period': 3})
+    assert cfg.model.weighter == dict(type='DWA', temperature=2.0, period=3)
+
+
+def test_unknown_weighter_base_lists_the_bases():
+    with pytest.raises(FileNotFoundError,
+                       match=r"--weighter pcgard: .*'mgda'"):
+        build_with_base('encnet/synthscenes_cov.py', 'pcgard')
