@@ -5,7 +5,10 @@
 2. With ``--step-config``: a training step of that config (its own weighter),
    so each rule's cost is also given as a share of a real step.
 3. With ``--mt-config``: whole training steps of a multi-task config with
-   static weighting and with GradNorm / MGDA in both gradient modes.
+   static weighting and with every gradient-based rule in both gradient
+   modes, next to a LibMTL-style step of the same rule (one full backward
+   per loss, the rule on the shared parameters' gradients, those gradients
+   replaced, the optimizer step), measured in the same run.
 
 On a GPU (``--device cuda``) the loss-only rules run under
 ``torch.cuda.set_sync_debug_mode('error')`` with ``nonfinite='mask'``, so a
@@ -18,22 +21,21 @@ Example:
 """
 import argparse
 import contextlib
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 import torch
 from mmengine.config import Config
 
 import mtlw  # noqa: F401
 from mtlw.registry import WEIGHTERS
-from mtlw.utils import time_per_call, train_step_from_config
+from mtlw.utils import build_training, time_per_call
+from mtlw.weighting import GradientStep, GradientWeighter, reduce_loss_dict
 
-GRADIENT_RULES = {
-    'GradNorm (params)': dict(type='GradNorm', mode='params'),
-    'GradNorm (representation)': dict(type='GradNorm',
-                                      mode='representation'),
-    'MGDA (params)': dict(type='MGDA', mode='params'),
-    'MGDA-UB (representation)': dict(type='MGDA', mode='representation'),
-}
+
+def gradient_rules() -> List[str]:
+    """The registered gradient-based rules."""
+    return sorted(name for name, cls in WEIGHTERS.module_dict.items()
+                  if issubclass(cls, GradientWeighter))
 
 
 def loss_names(num_losses: int) -> List[str]:
@@ -117,16 +119,95 @@ def bench_loss_only(iters: int, device: str, step_time: Optional[float]):
 
 
 def bench_steps(config: str, batch_size: int, iters: int, device: str,
-                rules: Dict[str, Optional[dict]]) -> Dict[str, float]:
+                rules: Dict[str, Optional[dict]],
+                k_backward: bool = False) -> Dict[str, float]:
+    """Seconds per training step of ``config`` with each rule (None: the
+    config's own), and with ``k_backward`` also per LibMTL-style step of
+    each gradient rule in params mode (key ``'<name> K-backward'``)."""
     cfg = Config.fromfile(config)
     shared = cfg.model.get('shared') or 'backbone'
     times = {}
     for name, weighter in rules.items():
-        if weighter is not None and weighter['type'] in ('GradNorm', 'MGDA'):
+        gradient = (weighter is not None and issubclass(
+            WEIGHTERS.get(weighter['type']), GradientWeighter))
+        if gradient:
             cfg.model.shared = shared
-        step = train_step_from_config(cfg, batch_size, weighter, device)
-        times[name] = time_per_call(step, iters, device=device)
+        model, optim_wrapper, batch = build_training(cfg, batch_size,
+                                                     weighter, device)
+        times[name] = time_per_call(
+            lambda: model.train_step(batch, optim_wrapper), iters,
+            device=device)
+        if k_backward and gradient and weighter.get('mode') == 'params':
+            step = k_backward_step(model, optim_wrapper, batch)
+            times[f'{weighter["type"]} K-backward'] = time_per_call(
+                step, iters, device=device)
     return times
+
+
+def k_backward_step(model, optim_wrapper, batch) -> Callable[[], None]:
+    """A training step as LibMTL runs a gradient rule: ``loss_i.backward()``
+    through the whole model for each loss (the heads accumulate every
+    loss's gradient), the shared parameters' gradients collected into a
+    (K, P) matrix and replaced by the rule's aggregate, then the optimizer
+    step. The model's own weighter supplies the rule."""
+    rule = model.weighter
+    params = [p for p in rule.shared_module.parameters() if p.requires_grad]
+
+    def step() -> None:
+        optim_wrapper.zero_grad()
+        data = model.data_preprocessor(batch, True)
+        terms, _ = reduce_loss_dict(model._run_forward(data, mode='loss'))
+        if rule.loss_names is None:
+            rule(dict(terms))  # sets the rule up, as the first step does
+            optim_wrapper.zero_grad()
+        rows = []
+        for loss in terms.values():
+            loss.backward(retain_graph=True)
+            rows.append(torch.cat([torch.zeros_like(p).reshape(-1)
+                                   if p.grad is None else p.grad.reshape(-1)
+                                   for p in params]))
+            for param in params:
+                param.grad = None
+        matrix = torch.stack(rows)
+        statistic = dict(gram=lambda: matrix @ matrix.T,
+                         norms=lambda: matrix.square().sum(1),
+                         vectors=lambda: matrix)[rule.gradient_input]()
+        decision = rule.update(statistic, torch.stack(
+            [loss.detach() for loss in terms.values()]))
+        if isinstance(decision, torch.Tensor):
+            decision = GradientStep(decision)
+        direction = rule._rule_direction(decision, matrix)
+        if direction is None:
+            direction = decision.weights.to(matrix) @ matrix
+        for param, piece in zip(params, rule._unflatten(direction, params)):
+            param.grad = piece.to(param.dtype)
+        optim_wrapper.step()
+
+    return step
+
+
+def bench_gradient_rules(config: str, batch_size: int, iters: int,
+                         device: str) -> None:
+    rules = {'StaticWeighting': dict(type='StaticWeighting')}
+    for rule in gradient_rules():
+        for mode in ('params', 'representation'):
+            rules[f'{rule} ({mode})'] = dict(type=rule, mode=mode)
+    times = bench_steps(config, batch_size, iters, device, rules,
+                        k_backward=True)
+    base = times['StaticWeighting']
+    rows = [['StaticWeighting', f'{base * 1e3:.1f}', '1.00', '', '', '']]
+    for rule in gradient_rules():
+        params, rep = (times[f'{rule} ({mode})']
+                       for mode in ('params', 'representation'))
+        baseline = times.get(f'{rule} K-backward')
+        rows.append([rule, f'{params * 1e3:.1f}', f'{params / base:.2f}',
+                     f'{rep * 1e3:.1f}', f'{rep / base:.2f}',
+                     '-' if baseline is None else
+                     f'{baseline * 1e3:.1f} ({params / baseline:.2f})'])
+    print_table(f'Training steps of {config} on {device} (batch '
+                f'{batch_size})',
+                ['rule', 'params ms', 'x static', 'representation ms',
+                 'x static', 'K-backward ms (params / it)'], rows)
 
 
 def main() -> None:
@@ -135,8 +216,8 @@ def main() -> None:
     parser.add_argument('--iters', type=int, default=200,
                         help='timed calls per loss-only rule')
     parser.add_argument('--step-config', help='config whose step is timed')
-    parser.add_argument('--mt-config', help='multi-task config for GradNorm '
-                        'and MGDA')
+    parser.add_argument('--mt-config', help='multi-task config for the '
+                        'gradient-based rules')
     parser.add_argument('--batch-size', type=int, default=4)
     parser.add_argument('--step-iters', type=int, default=10)
     parser.add_argument('--threads', type=int, default=None)
@@ -152,15 +233,8 @@ def main() -> None:
               f'{step_time * 1e3:.1f} ms (batch {args.batch_size})')
     bench_loss_only(args.iters, args.device, step_time)
     if args.mt_config:
-        times = bench_steps(args.mt_config, args.batch_size, args.step_iters,
-                            args.device,
-                            dict({'StaticWeighting': dict(
-                                type='StaticWeighting')}, **GRADIENT_RULES))
-        base = times['StaticWeighting']
-        print_table(f'Training steps of {args.mt_config} on {args.device}',
-                    ['rule', 'ms per step', 'x static'],
-                    [[name, f'{t * 1e3:.1f}', f'{t / base:.2f}']
-                     for name, t in times.items()])
+        bench_gradient_rules(args.mt_config, args.batch_size,
+                             args.step_iters, args.device)
 
 
 if __name__ == '__main__':

@@ -2,7 +2,7 @@
 import copy
 import statistics
 import time
-from typing import Callable, Optional
+from typing import Callable, Optional, Tuple
 
 import torch
 from mmengine.config import Config
@@ -44,13 +44,11 @@ def time_per_call(fn: Callable[[], object], iters: int, warmup: int = 3,
     return statistics.median(times)
 
 
-def train_step_from_config(cfg: Config, batch_size: int,
-                           weighter: Optional[dict] = None,
-                           device: str = 'cpu') -> Callable[[], dict]:
-    """A closure running one training step of a config's model.
-
-    The model, its optimizer wrapper and one batch of the config's training
-    set are built once; each call runs ``model.train_step`` on that batch.
+def build_training(cfg: Config, batch_size: int,
+                   weighter: Optional[dict] = None, device: str = 'cpu'
+                   ) -> Tuple[torch.nn.Module, object, dict]:
+    """A config's model in train mode, its optimizer wrapper and one batch
+    of its training set.
 
     Args:
         cfg (Config): A training config.
@@ -59,7 +57,7 @@ def train_step_from_config(cfg: Config, batch_size: int,
         device (str): Where the model runs.
 
     Returns:
-        callable: ``step() -> log_vars``.
+        tuple: ``(model, optim_wrapper, batch)``.
     """
     cfg = copy.deepcopy(cfg)
     if weighter is not None:
@@ -72,6 +70,29 @@ def train_step_from_config(cfg: Config, batch_size: int,
         optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     batch = pseudo_collate([dataset[i] for i in range(batch_size)])
     model.train()
+    return model, optim_wrapper, batch
+
+
+def train_step_from_config(cfg: Config, batch_size: int,
+                           weighter: Optional[dict] = None,
+                           device: str = 'cpu') -> Callable[[], dict]:
+    """A closure running one training step of a config's model.
+
+    The model, its optimizer wrapper and one batch of the config's training
+    set are built once (:func:`build_training`); each call runs
+    ``model.train_step`` on that batch.
+
+    Args:
+        cfg (Config): A training config.
+        batch_size (int): Samples in the batch.
+        weighter (dict, optional): Replaces ``cfg.model.weighter``.
+        device (str): Where the model runs.
+
+    Returns:
+        callable: ``step() -> log_vars``.
+    """
+    model, optim_wrapper, batch = build_training(cfg, batch_size, weighter,
+                                                 device)
 
     def step() -> dict:
         return model.train_step(batch, optim_wrapper)
