@@ -14,6 +14,7 @@ from .partial_labels import LABELLED, present_terms
 from .periodic import PeriodicWeighter
 from .rlw import RLW
 from .static_weighting import StaticWeighting
+from .stch import STCH
 from .uncertainty_weighting import UncertaintyWeighting
 from .utils.min_norm_solver import min_norm_solver
 from .weighted_model import (WeightedLossMixin, get_weighter, reduce_loss_dict,
@@ -28,5 +29,5 @@ __all__ = [
     'StaticWeighting', 'WeightedLossMixin', 'get_weighter',
     'reduce_loss_dict', 'with_weighter', 'CoVWeighting', 'DWA', 'FAMO',
     'GLS', 'HierarchicalWeighting', 'LossScaleBalancing', 'PeriodicWeighter',
-    'RLW', 'UncertaintyWeighting'
+    'RLW', 'STCH', 'UncertaintyWeighting'
 ]
