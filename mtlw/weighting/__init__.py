@@ -10,9 +10,11 @@ from .gradient_weighter import (GradientStep, GradientWeighter,
 from .hierarchical_weighting import HierarchicalWeighting
 from .loss_scale_balancing import LossScaleBalancing
 from .mgda import MGDA
+from .modo import MoDo
 from .partial_labels import LABELLED, present_terms
 from .periodic import PeriodicWeighter
 from .rlw import RLW
+from .sdmgrad import SDMGrad
 from .static_weighting import StaticWeighting
 from .stch import STCH
 from .uncertainty_weighting import UncertaintyWeighting
@@ -29,5 +31,5 @@ __all__ = [
     'StaticWeighting', 'WeightedLossMixin', 'get_weighter',
     'reduce_loss_dict', 'with_weighter', 'CoVWeighting', 'DWA', 'FAMO',
     'GLS', 'HierarchicalWeighting', 'LossScaleBalancing', 'PeriodicWeighter',
-    'RLW', 'STCH', 'UncertaintyWeighting'
+    'MoDo', 'RLW', 'SDMGrad', 'STCH', 'UncertaintyWeighting'
 ]

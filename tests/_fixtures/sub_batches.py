@@ -66,3 +66,19 @@ def sub_batch_vectors(gradients: Tensor, sub_batches: int,
         return torch.stack([part.mean(1) for part in parts])
     return torch.stack([part.reshape(len(part), -1) / size
                         for part in parts])
+
+
+def per_sample_cases() -> Dict[str, Tensor]:
+    """(K, 3, P) per-sample gradients for 2 and 3 losses: conflicting,
+    aligned (positive multiples of one vector per sample) and with one
+    loss's gradient zero."""
+    generator = torch.Generator().manual_seed(0)
+    base = torch.randn(3, 5, generator=generator)
+    aligned = torch.tensor([1.0, 2.5, 0.5])[:, None, None] * base
+    conflicting = torch.randn(3, 3, 5, generator=generator)
+    conflicting[1] = -conflicting[0] + 0.3 * conflicting[1]
+    zero = conflicting.clone()
+    zero[2] = 0
+    return {'conflicting-2': conflicting[:2], 'conflicting-3': conflicting,
+            'aligned-2': aligned[:2], 'aligned-3': aligned,
+            'zero-3': zero}
