@@ -9,15 +9,27 @@ from .periodic import PeriodicWeighter
 from .utils.checks import check_number
 
 
-def stch_weights(losses: Tensor, nadir: Tensor, mu: float,
-                 eps: float) -> Tensor:
-    """``d S / d L_i`` of ``S = K mu log sum_j exp(x_j / mu)``, ``x_j =
-    log(L_j / n_j + eps)``.
+def log_sum(losses: Tensor, eps: float) -> Tuple[Tensor, Tensor]:
+    """``S = sum_i log(L_i + eps)`` and its gradient ``1 / (L_i + eps)``.
 
-    ``w_i = K softmax(x / mu)_i / (L_i + eps n_i)``. The softmax subtracts
-    the largest ``x_j`` first, as the authors' code does before the
-    exponential (a shift that changes no gradient). A zero nadir entry is
-    taken as 1.
+    Args:
+        losses (Tensor): (K,) loss values.
+        eps (float): Added inside the logarithm.
+
+    Returns:
+        tuple[Tensor, Tensor]: ``S`` and the (K,) weights ``d S / d L_i``.
+    """
+    return torch.log(losses + eps).sum(), 1.0 / (losses + eps)
+
+
+def smooth_tchebycheff(losses: Tensor, nadir: Tensor, mu: float,
+                       eps: float) -> Tuple[Tensor, Tensor]:
+    """``S = K mu log sum_j exp(x_j / mu)``, ``x_j = log(L_j / n_j + eps)``,
+    and its gradient.
+
+    ``d S / d L_i = K softmax(x / mu)_i / (L_i + eps n_i)``. The softmax
+    and the log-sum-exp subtract the largest ``x_j`` first, as the authors'
+    code does before the exponential. A zero nadir entry is taken as 1.
 
     Args:
         losses (Tensor): (K,) loss values.
@@ -26,12 +38,15 @@ def stch_weights(losses: Tensor, nadir: Tensor, mu: float,
         eps (float): Added inside the logarithm.
 
     Returns:
-        Tensor: (K,) weights.
+        tuple[Tensor, Tensor]: ``S`` and the (K,) weights ``d S / d L_i``.
     """
     nadir = torch.where(nadir > 0, nadir, torch.ones_like(nadir))
     logs = torch.log(losses / nadir + eps)
-    return (losses.numel() * torch.softmax(logs / mu, dim=0)
-            / (losses + eps * nadir))
+    count = losses.numel()
+    value = count * mu * torch.logsumexp(logs / mu, dim=0)
+    weights = (count * torch.softmax(logs / mu, dim=0)
+               / (losses + eps * nadir))
+    return value, weights
 
 
 @WEIGHTERS.register_module()
@@ -51,20 +66,23 @@ class STCH(PeriodicWeighter):
     - ``e > warmup_epochs``: the smooth Tchebycheff objective
       ``S = K mu log sum_i exp(log(L_i / n_i + eps) / mu)``, so
       ``w_i = d S / d L_i = K softmax_i(x / mu) / (L_i + eps n_i)`` with
-      ``x_i = log(L_i / n_i + eps)`` (:func:`stch_weights`).
+      ``x_i = log(L_i / n_i + eps)`` (:func:`smooth_tchebycheff`).
 
     So the scalarisation starts after ``warmup_epochs + 1`` epochs. The
-    weights are computed from the rank-averaged losses and the total is
-    ``sum_i w_i L_i`` (``w`` detached): its gradient is that of the
-    objective, identical on every rank; its value is not the objective's.
-    The reported weights are these ``w_i`` (the effective weights of the
-    losses). The rule takes logarithms: the losses must be positive.
+    weights and the objective ``S`` are computed from the rank-averaged
+    losses; the total has the value of ``S`` and the gradient of
+    ``sum_i w_i L_i`` (``w`` detached), which on one rank is the gradient
+    of ``S`` and under DDP that of ``S`` of the global batch, identical on
+    every rank. The reported weights are these ``w_i`` (the effective
+    weights of the losses). The rule takes logarithms: the losses must be
+    positive.
 
     Deviations from the authors' code and LibMTL: they report weights of 1
-    throughout (their ``batch_weight``), here the effective weights; their
-    total is the objective itself, here its linearisation (same gradient
-    on one rank). A zero nadir entry (a loss that was exactly 0 for the
-    whole nadir epoch) is taken as 1 instead of dividing by 0.
+    throughout (their ``batch_weight``), here the effective weights; they
+    differentiate ``S`` of each process's own losses; their ``S`` omits
+    ``K max_i x_i`` (subtracted for stability), here it is included. A zero
+    nadir entry (a loss that was exactly 0 for the whole nadir epoch) is
+    taken as 1 instead of dividing by 0.
 
     State (buffers): the period sum and count and the completed epochs of
     :class:`PeriodicWeighter`, and ``nadir`` (K,), 0 until set. No host
@@ -100,15 +118,17 @@ class STCH(PeriodicWeighter):
 
     def weigh(self, losses: Tensor, observed: Tensor) -> Tuple[Tensor, Tensor]:
         epoch = self.periods_done.clone()
-        weights = torch.where(
-            epoch > self.warmup_epochs,
-            stch_weights(observed, self.nadir, self.mu, self.eps),
-            1.0 / (observed + self.eps))
+        started = epoch > self.warmup_epochs
+        smooth = smooth_tchebycheff(observed, self.nadir, self.mu, self.eps)
+        warmup = log_sum(observed, self.eps)
+        value, weights = (torch.where(started, a, b)
+                          for a, b in zip(smooth, warmup))
         if self.training:
             ended, means = self.accumulate(observed)
             self.nadir.copy_(torch.where(
                 ended & (epoch == self.warmup_epochs), means, self.nadir))
-        return (weights * losses).sum(), weights
+        weighted = (weights * losses).sum()
+        return weighted - weighted.detach() + value, weights
 
     def extra_repr(self) -> str:
         return (f'mu={self.mu}, warmup_epochs={self.warmup_epochs}, '

@@ -20,7 +20,10 @@ class ReferenceSTCH:
         self.count, self.average, self.average_count = 0, 0.0, 0
         self.nadir = None
 
-    def weights(self, row):
+    def step(self, row):
+        """The weights (d objective / d L_i) and the objective's value
+        (with the largest log ratio, which the authors subtract, added
+        back)."""
         losses = torch.tensor(row, dtype=torch.float64, requires_grad=True)
         epoch = self.count // self.period
         self.count += 1
@@ -36,7 +39,10 @@ class ReferenceSTCH:
             shifted = logs - logs.detach().max()
             loss = self.mu * torch.log(torch.exp(shifted / self.mu).sum()) \
                 * len(row)
-        return torch.autograd.grad(loss, losses)[0].numpy()
+            weights = torch.autograd.grad(loss, losses)[0].numpy()
+            return weights, float((loss + len(row) * logs.max()).detach())
+        return (torch.autograd.grad(loss, losses)[0].numpy(),
+                float(loss.detach()))
 
 
 @pytest.mark.parametrize('mu', [1.0, 0.3])
@@ -45,9 +51,9 @@ def test_matches_reference(feed_rows, mu, warmup):
     totals, weights = feed_rows(STCH(mu=mu, warmup_epochs=warmup, period=2),
                                 ROWS)
     reference = ReferenceSTCH(mu, warmup, 2)
-    expected = np.array([reference.weights(row) for row in ROWS])
-    np.testing.assert_allclose(weights, expected, rtol=1e-5)
-    np.testing.assert_allclose(totals, (expected * ROWS).sum(1), rtol=1e-5)
+    expected, values = zip(*[reference.step(row) for row in ROWS])
+    np.testing.assert_allclose(weights, np.array(expected), rtol=1e-5)
+    np.testing.assert_allclose(totals, values, rtol=1e-5)
 
 
 def test_hand_worked_weights(feed_rows):
@@ -75,6 +81,7 @@ def test_gradient_is_that_of_the_objective():
         torch.log(losses / nadir + 1e-20) / 0.5, 0)
     expected = torch.autograd.grad(objective, theta)[0]
     torch.testing.assert_close(theta.grad, expected)
+    torch.testing.assert_close(total, objective)
 
 
 def test_state_continuity(feed_rows):
@@ -93,7 +100,7 @@ def test_epoch_from_runtime(feed_rows):
     weighter.bind_runtime(iters_per_epoch=3)
     _, weights = feed_rows(weighter, ROWS[:4])
     reference = ReferenceSTCH(1.0, 0, 3)
-    expected = np.array([reference.weights(row) for row in ROWS[:4]])
+    expected = np.array([reference.step(row)[0] for row in ROWS[:4]])
     np.testing.assert_allclose(weights, expected, rtol=1e-5)
 
 
