@@ -225,7 +225,8 @@ class GradientWeighter(BaseWeighter):
         Args:
             gram (Tensor): Per ``gradient_input``: the (K, K) Gram matrix of
                 the loss gradients, their (K,) squared norms, or the (K, P)
-                gradients; finite.
+                gradients; with ``sub_batches = S > 1`` the (S, S, K, K)
+                cross-Gram matrices of the sub-batches; finite.
             observed (Tensor): (K,) detached rank-averaged losses.
 
         Returns:
