@@ -10,10 +10,13 @@ from .gradient_weighter import (GradientStep, GradientWeighter,
 from .hierarchical_weighting import HierarchicalWeighting
 from .loss_scale_balancing import LossScaleBalancing
 from .mgda import MGDA
+from .modo import MoDo
 from .partial_labels import LABELLED, present_terms
 from .periodic import PeriodicWeighter
 from .rlw import RLW
+from .sdmgrad import SDMGrad
 from .static_weighting import StaticWeighting
+from .stch import STCH
 from .uncertainty_weighting import UncertaintyWeighting
 from .utils.min_norm_solver import min_norm_solver
 from .weighted_model import (WeightedLossMixin, get_weighter, reduce_loss_dict,
@@ -28,5 +31,5 @@ __all__ = [
     'StaticWeighting', 'WeightedLossMixin', 'get_weighter',
     'reduce_loss_dict', 'with_weighter', 'CoVWeighting', 'DWA', 'FAMO',
     'GLS', 'HierarchicalWeighting', 'LossScaleBalancing', 'PeriodicWeighter',
-    'RLW', 'UncertaintyWeighting'
+    'MoDo', 'RLW', 'SDMGrad', 'STCH', 'UncertaintyWeighting'
 ]

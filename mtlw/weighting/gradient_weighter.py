@@ -13,6 +13,7 @@ from torch.utils.hooks import RemovableHandle
 from .base import BaseWeighter, all_reduce_mean
 from .utils.autograd_graph import (combine_gradients, head_leaves,
                                    single_backward_total, view_outputs)
+from .utils.sub_batches import sub_batch_gradients, sub_batch_size
 
 GRADIENT_MODES = ('params', 'representation')
 GRADIENT_INPUTS = ('gram', 'norms', 'vectors')
@@ -138,6 +139,29 @@ class GradientWeighter(BaseWeighter):
     runs no gradient-accumulation hooks, so DDP's gradient reduction runs
     only in the optimizer's backward, as usual.
 
+    Sub-batches (a rule with ``sub_batches = S > 1``, for rules that need
+    gradients from independent samples): the batch (dim 0 of every output
+    of the shared module, which is captured in both modes) is split into
+    ``S`` sub-batches of ``m = B // S`` consecutive samples (the last
+    ``B - S m`` samples are in none), and :meth:`update` receives the
+    (S, S, K, K) cross-Gram matrices ``G[s, t, i, j] = <g_si, g_tj>`` of
+    the sub-batch gradients ``g_si`` (only ``gradient_input = 'gram'``).
+    ``g_si`` is the gradient of loss ``i`` reaching the output rows of
+    sub-batch ``s``, times ``B / m``: in representation mode that slice of
+    the output gradient (the products pair the rows of two sub-batches in
+    order), in params mode its backward through the shared module to the
+    parameters (one more backward through the module per loss and
+    sub-batch; every loss must reach the parameters only through the
+    output). This is the gradient of the sub-batch's mean loss only when
+    the loss is a mean in which every sample weighs alike (not, e.g., a
+    mean over the valid pixels of the whole batch) and the samples do not
+    interact in the module (BatchNorm in train mode couples them): an
+    approximation otherwise. Such a rule returns weights only (the shared
+    gradient is ``sum_i w_i g_i`` of the whole batch). Distributed: the
+    sub-batch gradients are averaged over ranks in params mode, the local
+    products summed and divided by the squared world size in
+    representation mode, as above.
+
     In eval mode, without grad or without a graph, the current weights are
     used and nothing is differentiated or updated. A training step reads the
     device for the finiteness of the gradients (and for the loss scale).
@@ -154,6 +178,9 @@ class GradientWeighter(BaseWeighter):
     #: What :meth:`update` receives: ``'gram'``, ``'norms'`` or
     #: ``'vectors'`` (see above).
     gradient_input: str = 'gram'
+    #: Number of sub-batches whose cross-Gram matrices :meth:`update`
+    #: receives; 1 for the whole batch (see above).
+    sub_batches: int = 1
 
     def __init__(self, mode: str = 'params', nonfinite: str = 'raise',
                  single_backward: bool = True) -> None:
@@ -161,6 +188,13 @@ class GradientWeighter(BaseWeighter):
         if self.gradient_input not in GRADIENT_INPUTS:
             raise TypeError(f'{type(self).__name__}.gradient_input must be '
                             f'one of {GRADIENT_INPUTS}, got '
+                            f'{self.gradient_input!r}')
+        if self.sub_batches != 1 and not (
+                isinstance(self.sub_batches, int) and self.sub_batches > 1
+                and self.gradient_input == 'gram'):
+            raise TypeError(f'{type(self).__name__}.sub_batches must be an '
+                            "int > 1 with gradient_input 'gram' (or 1), got "
+                            f'{self.sub_batches!r} with '
                             f'{self.gradient_input!r}')
         if mode not in GRADIENT_MODES:
             raise ValueError(f'{type(self).__name__} mode must be one of '
@@ -191,7 +225,8 @@ class GradientWeighter(BaseWeighter):
         Args:
             gram (Tensor): Per ``gradient_input``: the (K, K) Gram matrix of
                 the loss gradients, their (K,) squared norms, or the (K, P)
-                gradients; finite.
+                gradients; with ``sub_batches = S > 1`` the (S, S, K, K)
+                cross-Gram matrices of the sub-batches; finite.
             observed (Tensor): (K,) detached rank-averaged losses.
 
         Returns:
@@ -218,7 +253,7 @@ class GradientWeighter(BaseWeighter):
         self._shared = [module]
         self._shared_name = name
         self._captured = []
-        if self.mode == 'representation':
+        if self.mode == 'representation' or self.sub_batches > 1:
             self._hook = module.register_forward_hook(self._capture)
 
     def bind_runtime(self, iters_per_epoch: Optional[int] = None,
@@ -267,12 +302,13 @@ class GradientWeighter(BaseWeighter):
             separate = self._separate_losses(losses)
             inputs = self._differentiated_tensors()
             leaves = self._single_backward_leaves(separate, inputs)
-            statistic, matrix, gradients = self._gradient_statistics(
+            statistic, matrix, gradients = self._statistics(
                 separate, inputs, leaves)
             if bool(torch.isfinite(statistic).all()):
                 step = self.update(statistic, observed)
                 if isinstance(step, Tensor):
                     step = GradientStep(step)
+                self._check_sub_batch_step(step)
             else:
                 gradients, matrix = [], None
         weights = step.weights.detach().clone()
@@ -301,7 +337,7 @@ class GradientWeighter(BaseWeighter):
             unscaled.
         """
         inputs = self._differentiated_tensors()
-        return self._gradient_statistics(losses.unbind(), inputs, None)[0]
+        return self._statistics(losses.unbind(), inputs, None)[0]
 
     @staticmethod
     def _rule_direction(step: GradientStep,
@@ -345,6 +381,63 @@ class GradientWeighter(BaseWeighter):
             return list(losses.unbind())
         return [self._terms[name].reshape(()).float()
                 for name in self.loss_names]
+
+    def _statistics(self, losses: Sequence[Tensor], inputs: List[Tensor],
+                    leaves: Optional[List[Tensor]]
+                    ) -> Tuple[Tensor, Optional[Tensor],
+                               List[List[Optional[Tensor]]]]:
+        """:meth:`_gradient_statistics`, or :meth:`_sub_batch_statistics`
+        for a rule with sub-batches."""
+        if self.sub_batches > 1:
+            return self._sub_batch_statistics(losses, inputs, leaves)
+        return self._gradient_statistics(losses, inputs, leaves)
+
+    def _sub_batch_statistics(self, losses: Sequence[Tensor],
+                              inputs: List[Tensor],
+                              leaves: Optional[List[Tensor]]
+                              ) -> Tuple[Tensor, None,
+                                         List[List[Optional[Tensor]]]]:
+        """The (S, S, K, K) cross-Gram matrices of the sub-batch gradients
+        (reduced over ranks and unscaled), None, and, unless ``leaves`` is
+        None, every loss's gradients of ``inputs + leaves``."""
+        params = self.mode == 'params'
+        outputs = self._differentiated_tensors(captured=True)
+        size = sub_batch_size(outputs, self.sub_batches, type(self).__name__)
+        if params and head_leaves(losses, outputs) is None:
+            raise ValueError(
+                f'{type(self).__name__} (sub_batches={self.sub_batches}, '
+                "mode='params'): the losses use the shared module's "
+                'parameters or inputs other than through its output, so '
+                'its per-sub-batch gradients cannot be taken from the '
+                "output rows; point shared= at a module whose output is "
+                'all the heads use')
+        tensors, scale = outputs + (leaves or []), self._loss_scale()
+        kept, unreached, blocks = [], [], []
+        for index, loss in enumerate(losses):
+            grads = self._loss_gradients(loss, tensors, scale)
+            if all(grad is None for grad in grads[:len(outputs)]):
+                unreached.append(index)
+            if leaves is not None:
+                kept.append(grads)
+            blocks.append(sub_batch_gradients(
+                outputs, grads[:len(outputs)], self.sub_batches, size,
+                inputs if params else None, scale))
+        self._check_reached(unreached)
+        vectors = torch.stack(blocks, 1)
+        if params:
+            vectors = all_reduce_mean(vectors)
+        gram = torch.einsum('skp,tlp->stkl', vectors, vectors)
+        world_size = _world_size()
+        if not params and world_size > 1:
+            gram = all_reduce_mean(gram) / world_size
+        return gram, None, kept
+
+    def _check_sub_batch_step(self, step: GradientStep) -> None:
+        if self.sub_batches > 1 and (step.coefficients is not None
+                                     or step.direction is not None):
+            raise TypeError(f'{type(self).__name__} has sub_batches='
+                            f'{self.sub_batches}: its update returns '
+                            'weights (and reported weights) only')
 
     def _gradient_statistics(self, losses: Sequence[Tensor],
                              inputs: List[Tensor],
@@ -424,10 +517,12 @@ class GradientWeighter(BaseWeighter):
                 'plain total (single_backward does not apply)')
         return leaves
 
-    def _differentiated_tensors(self) -> List[Tensor]:
-        """The tensors to differentiate against."""
+    def _differentiated_tensors(self, captured: bool = False
+                                ) -> List[Tensor]:
+        """The tensors to differentiate against (the captured outputs in
+        either mode if ``captured``)."""
         module = self.shared_module
-        if self.mode == 'params':
+        if self.mode == 'params' and not captured:
             tensors = [p for p in module.parameters() if p.requires_grad]
             missing = 'has no parameter that requires grad'
         else:

@@ -17,6 +17,7 @@ CONFIGS = {
     'UncertaintyWeighting': dict(num_losses=2),
     'DWA': dict(period=2),
     'LossScaleBalancing': dict(period=2, beta_rate=0.5),
+    'STCH': dict(period=1, warmup_epochs=0),
     'HierarchicalWeighting': dict(
         groups=dict(a=r'^a\.', b=r'^b\.'), inner=dict(type='CoVWeighting'),
         outer=dict(type='DWA', period=2)),

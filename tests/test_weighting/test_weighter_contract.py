@@ -17,6 +17,7 @@ EXTRA_ARGS = dict(
     UncertaintyWeighting=lambda names: dict(num_losses=len(names)),
     DWA=lambda names: dict(period=2),
     LossScaleBalancing=lambda names: dict(period=2, beta_rate=0.5),
+    STCH=lambda names: dict(period=2, warmup_epochs=1),
     HierarchicalWeighting=lambda names: dict(
         groups={p: '^' + re.escape(p) + r'\.'
                 for p in dict.fromkeys(n.split('.')[0] for n in names)},
