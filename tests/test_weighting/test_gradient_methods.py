@@ -63,9 +63,10 @@ def test_ranks_agree_with_one_process_on_the_global_batch(
     single = run(build(rule, mode), modules, inputs)
     ranks = ThreadRanks(2)
     ranks.patch(monkeypatch, dist)
+    # rank r holds samples r, r + 2, r + 4: its k-th sub-batch (rules
+    # with sub_batches=3) is then part k of the global batch
     per_rank = [(build(rule, mode), copy.deepcopy(modules),
-                 [x[rank * 3:(rank + 1) * 3] for x in inputs])
-                for rank in range(2)]
+                 [x[rank::2] for x in inputs]) for rank in range(2)]
     rank0, rank1 = ranks.run(run, per_rank)
     # DDP averages the ranks' parameter gradients after the backward
     averaged = [([(a + b) / 2 for a, b in zip(grads0, grads1)], weights0)
