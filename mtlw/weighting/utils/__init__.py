@@ -1,6 +1,7 @@
 """Helpers of the weighting rules: autograd-graph utilities, the Adam step
-of learned weights, argument checks, safe division and the min-norm
-solver."""
+of learned weights, argument checks, safe division, the min-norm
+solver and the exact small-K solvers over faces."""
+from .active_set import exact_min_norm, nonnegative_qp
 from .adam import adam_step
 from .autograd_graph import (combine_gradients, head_leaves, reach,
                              single_backward_total, view_outputs)
@@ -10,7 +11,7 @@ from .safe_math import normalize_sum, safe_div
 
 __all__ = [
     'adam_step', 'check_number', 'check_number_dict', 'combine_gradients',
-    'head_leaves',
+    'exact_min_norm', 'head_leaves', 'nonnegative_qp',
     'min_norm_solver', 'normalize_sum', 'reach', 'safe_div',
     'single_backward_total', 'view_outputs'
 ]
