@@ -61,9 +61,9 @@ class UPGrad(GradientWeighter):
     gradient times ``w_i >= 1/K`` (TorchJD's ``mtl_backward`` gives the
     heads weight 1 instead); the reported weights are ``w``. Like
     TorchJD's, the ``norm_eps`` threshold is absolute: when the squared
-    gradient norms sum to less than ``norm_eps`` (tiny gradients, e.g. at
-    a representation averaged over many pixels) the weights are the mean,
-    ``1/K`` each.
+    gradient norms sum to less than ``norm_eps`` the weights are the
+    mean, ``1/K`` each; with tiny gradients (check ``||g_i||^2``) lower
+    it, e.g. ``norm_eps=0``.
 
     State: the last weights (buffer ``last_weights``, ``1/K`` at first),
     used before the first step, in eval mode and on steps with non-finite
