@@ -66,7 +66,8 @@ class AlignedMTL(GradientWeighter):
 
     Cost per training step: one ``autograd.grad`` per loss and the (K, P)
     gradient matrix, and one (K, K) symmetric eigendecomposition on the
-    device.
+    device (``torch.linalg.eigh`` checks its convergence, a host
+    synchronisation on CUDA).
 
     Args:
         mode (str): ``'params'`` or ``'representation'``. Defaults to
