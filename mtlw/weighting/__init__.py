@@ -1,5 +1,7 @@
+from .aligned_mtl import AlignedMTL
 from .base import (BaseWeighter, NonFiniteLossError, WeighterStateError,
                    all_reduce_mean, decode_names, encode_names)
+from .cagrad import CAGrad
 from .cov_weighting import CoVWeighting
 from .dwa import DWA
 from .famo import FAMO
@@ -18,6 +20,8 @@ from .sdmgrad import SDMGrad
 from .static_weighting import StaticWeighting
 from .stch import STCH
 from .uncertainty_weighting import UncertaintyWeighting
+from .upgrad import UPGrad
+from .utils.active_set import exact_min_norm, nonnegative_qp
 from .utils.min_norm_solver import min_norm_solver
 from .weighted_model import (WeightedLossMixin, get_weighter, reduce_loss_dict,
                              with_weighter)
@@ -25,7 +29,8 @@ from .weighted_model import (WeightedLossMixin, get_weighter, reduce_loss_dict,
 __all__ = [
     'LABELLED', 'present_terms',
     'GradNorm', 'GradientStep', 'GradientWeighter', 'MGDA',
-    'effective_scales', 'min_norm_solver',
+    'effective_scales', 'min_norm_solver', 'exact_min_norm',
+    'nonnegative_qp', 'AlignedMTL', 'CAGrad', 'UPGrad',
     'BaseWeighter', 'NonFiniteLossError', 'WeighterStateError',
     'all_reduce_mean', 'decode_names', 'encode_names',
     'StaticWeighting', 'WeightedLossMixin', 'get_weighter',

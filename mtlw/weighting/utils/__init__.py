@@ -1,6 +1,8 @@
 """Helpers of the weighting rules: autograd-graph utilities, the Adam step
-of learned weights, argument checks, safe division, the min-norm
-solver, the simplex projection and sub-batch gradients."""
+of learned weights, argument checks, safe division, the min-norm solver,
+the exact small-K solvers over faces, the simplex projection and sub-batch
+gradients."""
+from .active_set import exact_min_norm, nonnegative_qp
 from .adam import adam_step
 from .autograd_graph import (combine_gradients, head_leaves, reach,
                              single_backward_total, view_outputs)
@@ -12,8 +14,8 @@ from .sub_batches import sub_batch_gradients, sub_batch_size
 
 __all__ = [
     'adam_step', 'check_number', 'check_number_dict', 'combine_gradients',
-    'head_leaves',
-    'min_norm_solver', 'normalize_sum', 'project_to_simplex', 'reach',
-    'safe_div', 'single_backward_total', 'sub_batch_gradients',
-    'sub_batch_size', 'view_outputs'
+    'exact_min_norm', 'head_leaves', 'min_norm_solver', 'nonnegative_qp',
+    'normalize_sum', 'project_to_simplex', 'reach', 'safe_div',
+    'single_backward_total', 'sub_batch_gradients', 'sub_batch_size',
+    'view_outputs'
 ]
