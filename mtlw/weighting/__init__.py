@@ -2,6 +2,7 @@ from .base import (BaseWeighter, NonFiniteLossError, WeighterStateError,
                    all_reduce_mean, decode_names, encode_names)
 from .cov_weighting import CoVWeighting
 from .dwa import DWA
+from .fair_grad import FairGrad
 from .famo import FAMO
 from .gls import GLS
 from .grad_norm import GradNorm
@@ -10,6 +11,7 @@ from .gradient_weighter import (GradientStep, GradientWeighter,
 from .hierarchical_weighting import HierarchicalWeighting
 from .loss_scale_balancing import LossScaleBalancing
 from .mgda import MGDA
+from .nash_mtl import NashMTL
 from .partial_labels import LABELLED, present_terms
 from .periodic import PeriodicWeighter
 from .rlw import RLW
@@ -21,7 +23,8 @@ from .weighted_model import (WeightedLossMixin, get_weighter, reduce_loss_dict,
 
 __all__ = [
     'LABELLED', 'present_terms',
-    'GradNorm', 'GradientStep', 'GradientWeighter', 'MGDA',
+    'FairGrad', 'GradNorm', 'GradientStep', 'GradientWeighter', 'MGDA',
+    'NashMTL',
     'effective_scales', 'min_norm_solver',
     'BaseWeighter', 'NonFiniteLossError', 'WeighterStateError',
     'all_reduce_mean', 'decode_names', 'encode_names',
