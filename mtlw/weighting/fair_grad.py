@@ -48,6 +48,11 @@ class FairGrad(GradientWeighter):
       last weights are kept and the buffer ``unsolved`` counts the step;
     - representation mode is allowed (LibMTL refuses it).
 
+    Scale: the weights scale as ``1 / ||g||`` (``G`` times ``s`` gives
+    ``w`` times ``s^(-alpha/(1+alpha))``), so with small gradients,
+    as at a shared representation under per-pixel mean losses, they
+    are large (hundreds to thousands), and so are the heads' gradients.
+
     State (buffers): ``fair_weights`` (the last ``w``, initially 1, used
     before the first step, in eval mode and on skipped steps) and
     ``unsolved``.

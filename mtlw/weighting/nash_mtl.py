@@ -64,6 +64,11 @@ class NashMTL(GradientWeighter):
       and the buffer ``unsolved`` counts such steps;
     - representation mode is allowed (LibMTL refuses it).
 
+    Scale: the weights scale as ``1 / ||g||`` (``G`` times ``s`` gives
+    ``alpha`` times ``1/sqrt(s)``), so with small gradients,
+    as at a shared representation under per-pixel mean losses, they
+    are large (hundreds to thousands), and so are the heads' gradients.
+
     State (buffers): ``alpha`` (the last weights, initially 1, used before
     the first step, in eval mode, on skipped steps and between updates),
     ``unsolved`` and the base's ``step``. The reported weights are
