@@ -4,6 +4,7 @@ from .base import (BaseWeighter, NonFiniteLossError, WeighterStateError,
 from .cagrad import CAGrad
 from .cov_weighting import CoVWeighting
 from .dwa import DWA
+from .fair_grad import FairGrad
 from .famo import FAMO
 from .gls import GLS
 from .grad_norm import GradNorm
@@ -13,6 +14,7 @@ from .hierarchical_weighting import HierarchicalWeighting
 from .loss_scale_balancing import LossScaleBalancing
 from .mgda import MGDA
 from .modo import MoDo
+from .nash_mtl import NashMTL
 from .partial_labels import LABELLED, present_terms
 from .periodic import PeriodicWeighter
 from .rlw import RLW
@@ -21,20 +23,23 @@ from .static_weighting import StaticWeighting
 from .stch import STCH
 from .uncertainty_weighting import UncertaintyWeighting
 from .upgrad import UPGrad
-from .utils.active_set import exact_min_norm, nonnegative_qp
 from .utils.min_norm_solver import min_norm_solver
 from .weighted_model import (WeightedLossMixin, get_weighter, reduce_loss_dict,
                              with_weighter)
 
 __all__ = [
-    'LABELLED', 'present_terms',
-    'GradNorm', 'GradientStep', 'GradientWeighter', 'MGDA',
-    'effective_scales', 'min_norm_solver', 'exact_min_norm',
-    'nonnegative_qp', 'AlignedMTL', 'CAGrad', 'UPGrad',
-    'BaseWeighter', 'NonFiniteLossError', 'WeighterStateError',
-    'all_reduce_mean', 'decode_names', 'encode_names',
-    'StaticWeighting', 'WeightedLossMixin', 'get_weighter',
-    'reduce_loss_dict', 'with_weighter', 'CoVWeighting', 'DWA', 'FAMO',
-    'GLS', 'HierarchicalWeighting', 'LossScaleBalancing', 'PeriodicWeighter',
-    'MoDo', 'RLW', 'SDMGrad', 'STCH', 'UncertaintyWeighting'
+    # the base classes and the contract
+    'BaseWeighter', 'GradientStep', 'GradientWeighter', 'NonFiniteLossError',
+    'PeriodicWeighter', 'WeighterStateError', 'all_reduce_mean',
+    'decode_names', 'effective_scales', 'encode_names', 'min_norm_solver',
+    # loss-only rules
+    'CoVWeighting', 'DWA', 'FAMO', 'GLS', 'HierarchicalWeighting',
+    'LossScaleBalancing', 'RLW', 'STCH', 'StaticWeighting',
+    'UncertaintyWeighting',
+    # gradient-based rules
+    'AlignedMTL', 'CAGrad', 'FairGrad', 'GradNorm', 'MGDA', 'MoDo', 'NashMTL',
+    'SDMGrad', 'UPGrad',
+    # models and partial labels
+    'LABELLED', 'WeightedLossMixin', 'get_weighter', 'present_terms',
+    'reduce_loss_dict', 'with_weighter'
 ]

@@ -71,3 +71,25 @@ def check_number_dict(owner: str, name: str, values: Dict[str, object],
         raise ValueError(f'{owner} {name} must sum to more than 0, got '
                          f'{values!r}')
     return checked
+
+
+def check_count(owner: str, name: str, value: object, low: int = 1) -> int:
+    """``value`` if it is an int (not a bool) of at least ``low``.
+
+    Args:
+        owner (str): The rule the argument belongs to, for the message.
+        name (str): The argument's name, for the message.
+        value: The value given.
+        low (int): The smallest accepted value. Defaults to 1.
+
+    Returns:
+        int: The value.
+
+    Raises:
+        ValueError: Naming the owner, the argument, the bound and the value.
+    """
+    if not (isinstance(value, numbers.Integral)
+            and not isinstance(value, bool) and value >= low):
+        raise ValueError(f'{owner} {name} must be an int >= {low}, got '
+                         f'{value!r}')
+    return int(value)
