@@ -4,13 +4,16 @@ from .cov_weighting import CoVWeighting
 from .dwa import DWA
 from .famo import FAMO
 from .gls import GLS
+from .grad_drop import GradDrop
 from .grad_norm import GradNorm
+from .grad_vac import GradVac
 from .gradient_weighter import (GradientStep, GradientWeighter,
                                 effective_scales)
 from .hierarchical_weighting import HierarchicalWeighting
 from .loss_scale_balancing import LossScaleBalancing
 from .mgda import MGDA
 from .partial_labels import LABELLED, present_terms
+from .pcgrad import PCGrad
 from .periodic import PeriodicWeighter
 from .rlw import RLW
 from .static_weighting import StaticWeighting
@@ -21,7 +24,8 @@ from .weighted_model import (WeightedLossMixin, get_weighter, reduce_loss_dict,
 
 __all__ = [
     'LABELLED', 'present_terms',
-    'GradNorm', 'GradientStep', 'GradientWeighter', 'MGDA',
+    'GradDrop', 'GradNorm', 'GradVac', 'GradientStep', 'GradientWeighter',
+    'MGDA', 'PCGrad',
     'effective_scales', 'min_norm_solver',
     'BaseWeighter', 'NonFiniteLossError', 'WeighterStateError',
     'all_reduce_mean', 'decode_names', 'encode_names',
