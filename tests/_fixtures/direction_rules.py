@@ -18,6 +18,11 @@ from tests._fixtures.gradient_rules import ThreadRanks, head_losses
 Reference = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
+def trained(module: nn.Module) -> List[nn.Parameter]:
+    """The parameters of ``module`` that require grad."""
+    return [p for p in module.parameters() if p.requires_grad]
+
+
 def step_gradients(weighter, modules: Sequence[nn.Module], x: Tensor
                    ) -> List[Tensor]:
     """One step of ``weighter`` on the trunk and heads; the trunk's
@@ -25,7 +30,7 @@ def step_gradients(weighter, modules: Sequence[nn.Module], x: Tensor
     weighter.attach(modules[0])
     total, weights = weighter(head_losses(modules, x))
     total.backward()
-    grads = [p.grad.detach().clone() for p in modules[0].parameters()]
+    grads = [p.grad.detach().clone() for p in trained(modules[0])]
     for module in modules:
         module.zero_grad()
     return grads + [torch.stack(list(weights.values()))]
@@ -35,7 +40,7 @@ def reference_gradients(modules: Sequence[nn.Module], x: Tensor, mode: str,
                         reference: Reference) -> List[Tensor]:
     """The trunk's gradients when the gradient on the differentiated
     tensors is ``reference`` of the per-loss gradients."""
-    params = list(modules[0].parameters())
+    params = trained(modules[0])
     z = modules[0](x)
     targets = params if mode == 'params' else [z]
     # the losses of head_losses, from this z
