@@ -190,7 +190,7 @@ class GradVac(SeededGeneratorMixin, GradientWeighter):
                 f'{self.targets.shape[0]} groups but the shared module '
                 f'now has {groups}: the shared module changed since the '
                 'targets were created or saved')
-        return self.targets.double()
+        return self.targets.to(torch.float64, copy=True)
 
     def _store_targets(self, targets: Tensor) -> None:
         if self.targets.shape == targets.shape:
