@@ -7,7 +7,9 @@ from .dwa import DWA
 from .fair_grad import FairGrad
 from .famo import FAMO
 from .gls import GLS
+from .grad_drop import GradDrop
 from .grad_norm import GradNorm
+from .grad_vac import GradVac
 from .gradient_weighter import (GradientStep, GradientWeighter,
                                 effective_scales)
 from .hierarchical_weighting import HierarchicalWeighting
@@ -16,6 +18,7 @@ from .mgda import MGDA
 from .modo import MoDo
 from .nash_mtl import NashMTL
 from .partial_labels import LABELLED, present_terms
+from .pcgrad import PCGrad
 from .periodic import PeriodicWeighter
 from .rlw import RLW
 from .sdmgrad import SDMGrad
@@ -37,8 +40,8 @@ __all__ = [
     'LossScaleBalancing', 'RLW', 'STCH', 'StaticWeighting',
     'UncertaintyWeighting',
     # gradient-based rules
-    'AlignedMTL', 'CAGrad', 'FairGrad', 'GradNorm', 'MGDA', 'MoDo', 'NashMTL',
-    'SDMGrad', 'UPGrad',
+    'AlignedMTL', 'CAGrad', 'FairGrad', 'GradDrop', 'GradNorm', 'GradVac',
+    'MGDA', 'MoDo', 'NashMTL', 'PCGrad', 'SDMGrad', 'UPGrad',
     # models and partial labels
     'LABELLED', 'WeightedLossMixin', 'get_weighter', 'present_terms',
     'reduce_loss_dict', 'with_weighter'

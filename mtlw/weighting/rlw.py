@@ -6,10 +6,11 @@ from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
 from .base import BaseWeighter
+from .utils.seeded_generator import SeededGeneratorMixin
 
 
 @WEIGHTERS.register_module()
-class RLW(BaseWeighter):
+class RLW(SeededGeneratorMixin, BaseWeighter):
     """Random Loss Weighting (Lin et al., "Reasonable Effectiveness of Random
     Weighting: A Litmus Test for Multi-Task Learning", TMLR 2022; arXiv
     2111.10603, 2021).
@@ -21,7 +22,7 @@ class RLW(BaseWeighter):
     are copied to the device without waiting (``non_blocking``), so no step
     reads from the device. Every rank draws the same weights, and the
     generator's state is saved in the state dict (the buffer
-    ``generator_state``, written when the state dict is taken), so a resumed
+    ``generator_state``, see :class:`SeededGeneratorMixin`), so a resumed
     run continues the same sequence.
 
     Args:
@@ -31,10 +32,7 @@ class RLW(BaseWeighter):
 
     def __init__(self, seed: int = 0, nonfinite: str = 'raise') -> None:
         super().__init__(nonfinite=nonfinite)
-        self.seed = seed
-        self.generator = torch.Generator().manual_seed(seed)
-        # Written from the generator only when a state dict is taken.
-        self.register_buffer('generator_state', self.generator.get_state())
+        self.init_generator(seed)
 
     def weigh(self, losses: Tensor, observed: Tensor) -> Tuple[Tensor, Tensor]:
         num_losses = observed.numel()
@@ -45,15 +43,6 @@ class RLW(BaseWeighter):
         else:
             weights = torch.full_like(observed, 1.0 / num_losses)
         return (weights * losses).sum(), weights
-
-    def _save_to_state_dict(self, destination, prefix, keep_vars):
-        self.generator_state.copy_(self.generator.get_state())
-        super()._save_to_state_dict(destination, prefix, keep_vars)
-
-    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
-        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
-        if prefix + 'generator_state' in state_dict:
-            self.generator.set_state(self.generator_state.cpu())
 
     def extra_repr(self) -> str:
         return f'seed={self.seed}, ' + super().extra_repr()

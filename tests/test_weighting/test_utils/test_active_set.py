@@ -6,7 +6,8 @@ import pytest
 import torch
 from scipy.optimize import nnls
 
-from mtlw.weighting import exact_min_norm, min_norm_solver, nonnegative_qp
+from mtlw.weighting.utils import (exact_min_norm, min_norm_solver,
+                                  nonnegative_qp)
 from mtlw.weighting.utils import active_set
 from mtlw.weighting.utils.active_set import face_masks
 

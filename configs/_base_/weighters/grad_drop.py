@@ -1,0 +1,3 @@
+# GradDrop: per value of the shared representation (the model's shared=...
+# output), the task gradients of one sign kept at random.
+weighter = dict(type='GradDrop', leak=0.0, mode='representation')
