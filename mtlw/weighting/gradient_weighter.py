@@ -209,6 +209,8 @@ class GradientWeighter(BaseWeighter):
         self._captured: List[Tensor] = []
         self._terms: Dict[str, Tensor] = {}
         self._grad_scaler: Optional[object] = None
+        # The loss weights of the last training step, for masked steps.
+        self._loss_weights: Optional[Tensor] = None
 
     # ------------------------------------------------------------------
     # What a rule implements
@@ -304,7 +306,7 @@ class GradientWeighter(BaseWeighter):
             leaves = self._single_backward_leaves(separate, inputs)
             statistic, matrix, gradients = self._statistics(
                 separate, inputs, leaves)
-            if bool(torch.isfinite(statistic).all()):
+            if self._all_finite(statistic):
                 step = self.update(statistic, observed)
                 if isinstance(step, Tensor):
                     step = GradientStep(step)
@@ -323,7 +325,29 @@ class GradientWeighter(BaseWeighter):
             total = total + self._correction(
                 direction - weights.to(matrix.dtype) @ matrix, inputs)
         reported = weights if step.reported is None else step.reported
+        if self.training:
+            self._loss_weights = weights
         return total, reported.detach().clone()
+
+    def _all_finite(self, statistic: Tensor) -> bool:
+        """Whether the step's gradients are finite, on every rank: a
+        ``'vectors'`` rule in representation mode holds this rank's rows
+        only, and all ranks must take the same branch (the rule may reduce
+        over ranks)."""
+        finite = torch.isfinite(statistic).all()
+        if (self.gradient_input == 'vectors'
+                and self.mode == 'representation' and _world_size() > 1):
+            finite = all_reduce_mean(finite.float()) == 1
+        return bool(finite)
+
+    def weights_in_force(self, values: Tensor, observed: Tensor,
+                         finite: Tensor) -> Tensor:
+        """The loss weights of the last training step (not the reported
+        ones, which differ for direction-changing rules), else the base's
+        choice."""
+        if self._loss_weights is not None:
+            return self._loss_weights.to(observed)
+        return super().weights_in_force(values, observed, finite)
 
     def gradient_gram(self, losses: Tensor) -> Tensor:
         """Gram matrix (or squared norms) of the gradients of ``losses``.

@@ -109,3 +109,17 @@ def test_heads_scaled_in_a_real_trunk():
     for got, head in zip(heads, modules[1:]):  # weighted own-loss grads
         for grad, param in zip(got, head.parameters()):
             torch.testing.assert_close(grad, param.grad)
+
+
+def test_a_masked_step_uses_the_loss_weights_not_the_reported_ones():
+    modules = trunk_and_heads()
+    rule = FixedStep('coefficients', nonfinite='mask')
+    rule.attach(modules[0])
+    x = torch.randn(5, 4)
+    rule(head_losses(modules, x))
+    losses = head_losses(modules, x)
+    losses['l1'] = losses['l1'] * float('nan')
+    total, weights = rule(losses)
+    expected = WEIGHTS[0] * losses['l0'] + WEIGHTS[2] * losses['l2']
+    torch.testing.assert_close(total, expected)
+    assert float(weights['l1']) == 0
