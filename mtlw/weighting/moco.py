@@ -17,7 +17,8 @@ MOCO_EPS = 1e-8
 @WEIGHTERS.register_module()
 class MoCo(VectorStateMixin, GradientWeighter):
     """MoCo (Fernando et al., "Mitigating Gradient Bias in Multi-objective
-    Learning: A Provably Convergent Approach", ICLR 2023).
+    Learning: A Provably Convergent Approach", ICLR 2023; "... A Provably
+    Convergent Stochastic Approach" on arXiv).
 
     Tracks each loss's gradient and takes one step of the min-norm problem
     per training step. At update ``t`` (from 1), with ``g_i`` the gradient
