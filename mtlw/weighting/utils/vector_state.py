@@ -48,7 +48,11 @@ class VectorStateMixin:
     :meth:`local_direction` turns a block of the whole batch's direction
     back into this rank's scale (DDP averages the parameters' gradients
     over the ranks). The (K, P) buffers then hold this rank's block of the
-    whole-batch state; a checkpoint holds the rank it was saved from.
+    whole-batch state; a checkpoint holds the rank it was saved from. These
+    per-rank rows need DDP with ``broadcast_buffers=False`` (mmengine's
+    default wrapper on GPUs): with buffer broadcasting, rank 0's rows
+    replace every rank's before each forward (and, in params mode, K P
+    values are broadcast per step for nothing).
     """
 
     #: Names of the (K, P) buffers.
