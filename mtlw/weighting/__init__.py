@@ -3,7 +3,9 @@ from .base import (BaseWeighter, NonFiniteLossError, WeighterStateError,
                    all_reduce_mean, decode_names, encode_names)
 from .cagrad import CAGrad
 from .cov_weighting import CoVWeighting
+from .dbmtl import DBMTL
 from .dwa import DWA
+from .excess_mtl import ExcessMTL
 from .fair_grad import FairGrad
 from .famo import FAMO
 from .gls import GLS
@@ -13,8 +15,10 @@ from .grad_vac import GradVac
 from .gradient_weighter import (GradientStep, GradientWeighter,
                                 effective_scales)
 from .hierarchical_weighting import HierarchicalWeighting
+from .imtl import IMTL
 from .loss_scale_balancing import LossScaleBalancing
 from .mgda import MGDA
+from .moco import MoCo
 from .modo import MoDo
 from .nash_mtl import NashMTL
 from .partial_labels import LABELLED, present_terms
@@ -40,8 +44,9 @@ __all__ = [
     'LossScaleBalancing', 'RLW', 'STCH', 'StaticWeighting',
     'UncertaintyWeighting',
     # gradient-based rules
-    'AlignedMTL', 'CAGrad', 'FairGrad', 'GradDrop', 'GradNorm', 'GradVac',
-    'MGDA', 'MoDo', 'NashMTL', 'PCGrad', 'SDMGrad', 'UPGrad',
+    'AlignedMTL', 'CAGrad', 'DBMTL', 'ExcessMTL', 'FairGrad', 'GradDrop',
+    'GradNorm', 'GradVac', 'IMTL', 'MGDA', 'MoCo', 'MoDo', 'NashMTL', 'PCGrad',
+    'SDMGrad', 'UPGrad',
     # models and partial labels
     'LABELLED', 'WeightedLossMixin', 'get_weighter', 'present_terms',
     'reduce_loss_dict', 'with_weighter'

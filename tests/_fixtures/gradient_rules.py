@@ -1,7 +1,7 @@
 """Fixtures of the gradient-based rules: losses with prescribed gradients,
 a small shared trunk with heads, and ranks simulated by threads."""
 import threading
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 import torch
 from torch import Tensor, nn
@@ -22,7 +22,8 @@ class PrescribedShared(nn.Module):
 
 
 def prescribed_step(weighter: GradientWeighter, gradients: Tensor,
-                    mode_batch: int = 1) -> Dict[str, Tensor]:
+                    mode_batch: int = 1, values: Optional[Tensor] = None
+                    ) -> Dict[str, Tensor]:
     """One training step of ``weighter`` on losses whose per-loss gradients
     on the shared parameters (and, with one sample, on the shared output)
     are the rows of ``gradients``.
@@ -32,10 +33,15 @@ def prescribed_step(weighter: GradientWeighter, gradients: Tensor,
     ``<a_i, theta>``. The weighter is attached to the shared module; the
     total is back-propagated.
 
+    With ``values``, loss ``i`` is ``h_i * (mean_b <a_i, Z_b> -
+    sg(<a_i, theta>) + v_i)`` (``sg``: detached): the same gradient on
+    ``theta``, the value ``v_i``, and ``v_i`` as the gradient on ``h_i``.
+
     Args:
         weighter (GradientWeighter): A fresh or running rule in train mode.
         gradients (Tensor): (K, P) the ``a_i``.
         mode_batch (int): Samples (all ``x = 1``). Defaults to 1.
+        values (Tensor, optional): (K,) the losses' values.
 
     Returns:
         dict[str, Tensor]: ``shared`` (P,) the gradient on ``theta``,
@@ -47,7 +53,10 @@ def prescribed_step(weighter: GradientWeighter, gradients: Tensor,
     heads = nn.Parameter(torch.ones(num_losses))
     weighter.attach(shared, 'shared')
     z = shared(torch.ones(mode_batch))
-    losses = {f'loss_{i}': heads[i] * (z * gradients[i]).sum(1).mean()
+    shift = (torch.zeros(num_losses) if values is None
+             else values - gradients @ shared.theta.detach())
+    losses = {f'loss_{i}': heads[i] * ((z * gradients[i]).sum(1).mean()
+                                       + shift[i])
               for i in range(num_losses)}
     total, weights = weighter(losses)
     total.backward()

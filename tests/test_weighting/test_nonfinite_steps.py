@@ -15,6 +15,7 @@ from mtlw.weighting import NonFiniteLossError
 #: A config for every registered rule on the toy model's two losses.
 CONFIGS = {
     'UncertaintyWeighting': dict(num_losses=2),
+    'IMTL': dict(num_losses=2),
     'DWA': dict(period=2),
     'LossScaleBalancing': dict(period=2, beta_rate=0.5),
     'STCH': dict(period=1, warmup_epochs=0),
