@@ -1,5 +1,6 @@
 """What ``tools/train.py`` and ``tools/test.py`` share: config set-up and the
 distributed start that also works on CPU-only machines."""
+import inspect
 import logging
 import os
 import os.path as osp
@@ -9,6 +10,8 @@ import torch
 import torch.distributed as dist
 from mmengine.config import Config
 from mmengine.logging import print_log
+
+from mtlw.registry import WEIGHTERS
 
 #: Environment variable that forces the torch.distributed backend.
 BACKEND_ENV = 'MTLW_DIST_BACKEND'
@@ -90,8 +93,10 @@ def use_weighter_base(cfg: Config, path: str, name: str) -> None:
     The rule becomes the model's weighter or, when that is a
     :class:`~mtlw.weighting.HierarchicalWeighting`, its rule across the
     groups (the tasks of the multi-task configs), the place every rule of
-    the generated grids takes. The base is looked up beside the config
-    (the nearest ``_base_/weighters`` folder above it).
+    the generated grids takes. A rule that learns one value per loss gets
+    ``num_losses`` from the groups or from the config's weighter. The base
+    is looked up beside the config (the nearest ``_base_/weighters`` folder
+    above it).
 
     Args:
         cfg (Config): The config; its weighter is replaced.
@@ -110,7 +115,14 @@ def use_weighter_base(cfg: Config, path: str, name: str) -> None:
                                 f'bases are {names}')
     rule = Config.fromfile(base).weighter.to_dict()
     current = cfg.model.get('weighter') or {}
-    if current.get('type') == 'HierarchicalWeighting':
+    across_groups = current.get('type') == 'HierarchicalWeighting'
+    known = (len(current['groups']) if across_groups
+             else current.get('num_losses'))
+    takes_count = 'num_losses' in inspect.signature(
+        WEIGHTERS.get(rule['type'])).parameters
+    if takes_count and known and 'num_losses' not in rule:
+        rule['num_losses'] = known
+    if across_groups:
         cfg.model.weighter.outer = rule
     else:
         cfg.model.weighter = rule
@@ -187,4 +199,7 @@ def setup_distributed(cfg: Config) -> None:
     wrapper = dict(cfg.get('model_wrapper_cfg') or
                    dict(type='MMDistributedDataParallel'))
     wrapper['device_ids'] = None
+    # as mmengine's default wrapper on GPUs: rank 0's buffers are not
+    # broadcast before every forward (per-rank weighter state survives)
+    wrapper.setdefault('broadcast_buffers', False)
     cfg.model_wrapper_cfg = wrapper

@@ -16,7 +16,8 @@ RULES = sorted(name for name, cls in WEIGHTERS.module_dict.items()
                if issubclass(cls, GradientWeighter))
 MODES = ('params', 'representation')
 #: Arguments beyond the defaults.
-EXTRA_ARGS = dict(GradNorm=dict(optimizer='sgd', weight_lr=0.1))
+EXTRA_ARGS = dict(GradNorm=dict(optimizer='sgd', weight_lr=0.1),
+                  IMTL=dict(num_losses=3))
 #: (rule, mode) pairs whose direction is not that of the global batch
 #: under data parallelism, with the reason (documented in the rule).
 NOT_GLOBAL = {}
