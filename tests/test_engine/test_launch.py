@@ -111,3 +111,20 @@ def test_unknown_weighter_base_lists_the_bases():
     with pytest.raises(FileNotFoundError,
                        match=r"--weighter pcgard: .*'mgda'"):
         build_with_base('encnet/synthscenes_cov.py', 'pcgard')
+
+
+def test_gloo_wrapper_keeps_per_rank_buffers(monkeypatch):
+    """On CPU the DDP wrapper is set up here; like mmengine's GPU default it
+    must not broadcast rank 0's buffers (per-rank weighter state) before
+    every forward."""
+    monkeypatch.setenv('MTLW_DIST_BACKEND', 'gloo')
+    monkeypatch.setattr(launch.dist, 'is_initialized', lambda: False)
+    monkeypatch.setattr(launch.dist, 'init_process_group',
+                        lambda backend: None)
+    monkeypatch.setenv('RANK', '0')
+    cfg = load_config(config_path('encnet/synthscenes_cov.py'), 'none', None,
+                      None)
+    launch.setup_distributed(cfg)
+    assert cfg.model_wrapper_cfg == dict(
+        type='MMDistributedDataParallel', device_ids=None,
+        broadcast_buffers=False)
