@@ -1,12 +1,38 @@
 """Fixtures of the gradient-based rules: losses with prescribed gradients,
 a small shared trunk with heads, and ranks simulated by threads."""
 import threading
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import (Callable, Dict, Iterator, List, Optional, Sequence,
+                    Tuple)
 
 import torch
 from torch import Tensor, nn
 
+from mtlw.registry import WEIGHTERS
 from mtlw.weighting import GradientWeighter
+
+#: Arguments of the gradient rules beyond their defaults, in the tests
+#: that run every registered rule.
+RULE_ARGS = dict(GradNorm=dict(optimizer='sgd', weight_lr=0.1),
+                 IMTL=dict(num_losses=3))
+
+
+def gradient_rules() -> List[str]:
+    """Every registered gradient-based rule."""
+    return sorted(name for name, cls in WEIGHTERS.module_dict.items()
+                  if issubclass(cls, GradientWeighter))
+
+
+def gradient_rule_cases() -> Iterator[Tuple[str, str, dict]]:
+    """``(rule, mode, extra arguments)`` of every rule in both modes."""
+    for rule in gradient_rules():
+        for mode in ('params', 'representation'):
+            yield rule, mode, RULE_ARGS.get(rule, {})
+
+
+def rule_batches(num: int = 3, size: int = 6) -> List[Tensor]:
+    """Fixed (size, 4) input batches."""
+    gen = torch.Generator().manual_seed(1)
+    return [torch.randn(size, 4, generator=gen) for _ in range(num)]
 
 
 class PrescribedShared(nn.Module):

@@ -2,22 +2,22 @@
 ranks agree with the global batch, resume continues identically, a loss
 scaler or bf16 autocast does not change the step, eval changes nothing."""
 import copy
+import os
+import subprocess
+import sys
 
 import pytest
 import torch
 import torch.distributed as dist
 
 from mtlw.registry import WEIGHTERS
-from mtlw.weighting import GradientWeighter
-from tests._fixtures.gradient_rules import (ThreadRanks, head_losses,
-                                            trunk_and_heads)
+from tests._fixtures.dist import ROOT, free_port
+from tests._fixtures.gradient_rules import (RULE_ARGS, ThreadRanks,
+                                            gradient_rules, head_losses,
+                                            rule_batches, trunk_and_heads)
 
-RULES = sorted(name for name, cls in WEIGHTERS.module_dict.items()
-               if issubclass(cls, GradientWeighter))
+RULES = gradient_rules()
 MODES = ('params', 'representation')
-#: Arguments beyond the defaults.
-EXTRA_ARGS = dict(GradNorm=dict(optimizer='sgd', weight_lr=0.1),
-                  IMTL=dict(num_losses=3))
 #: (rule, mode) pairs whose direction is not that of the global batch
 #: under data parallelism, with the reason (documented in the rule).
 NOT_GLOBAL = {}
@@ -25,12 +25,10 @@ NOT_GLOBAL = {}
 
 def build(rule, mode, **kwargs):
     return WEIGHTERS.build(dict(type=rule, mode=mode,
-                                **EXTRA_ARGS.get(rule, {}), **kwargs))
+                                **RULE_ARGS.get(rule, {}), **kwargs))
 
 
-def batches(num=3, size=6):
-    gen = torch.Generator().manual_seed(1)
-    return [torch.randn(size, 4, generator=gen) for _ in range(num)]
+batches = rule_batches
 
 
 def run(weighter, modules, inputs):
@@ -132,3 +130,29 @@ def test_eval_changes_nothing(rule):
     for key, value in weighter.state_dict().items():
         if isinstance(value, torch.Tensor):
             assert torch.equal(value, before[key]), key
+
+
+@pytest.mark.slow
+def test_two_gloo_ranks_under_ddp_give_the_global_batch_step(tmp_path):
+    """Real processes: DDP averages the ranks' gradients after the
+    weighter's step; every rule in both modes gives the single-process
+    step of the global batch."""
+    port = free_port()
+    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=ROOT)
+    procs = [subprocess.Popen(
+        [sys.executable, '-m', 'tests._fixtures.gloo_gradient_rules',
+         str(rank), str(port), str(tmp_path / f'rank{rank}.pt')],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for rank in range(2)]
+    for proc in procs:
+        output = proc.communicate(timeout=600)[0].decode()
+        assert proc.returncode == 0, output[-3000:]
+    ranks = [torch.load(tmp_path / f'rank{rank}.pt') for rank in range(2)]
+    for (rule, mode), steps in ranks[0].items():
+        single = run(build(rule, mode), trunk_and_heads(), batches())
+        for step, (grads, (ref_grads, _)) in enumerate(zip(steps, single)):
+            for grad, other, ref in zip(grads, ranks[1][rule, mode][step],
+                                        ref_grads):
+                assert torch.equal(grad, other), (rule, mode, step)
+                torch.testing.assert_close(grad, ref, rtol=1e-4, atol=1e-6,
+                                           msg=f'{rule} {mode} {step}')
