@@ -17,13 +17,26 @@ and on a GPU, the paper's setting (384x384, batch 8), fp32 and bf16::
 
     python tools/benchmark_train.py configs/encnet/pcontext_cov.py \\
         --device cuda --size 384 384 --batch 8 --dtype bf16 --channels-last
+
+With ``--count-host-reads`` it instead trains the config (any family) for
+``--iters`` iterations with MMEngine's runner, the logger every
+``--log-interval``, and prints the host reads per training iteration by
+source (:mod:`mtlw.utils.host_reads`), then the same for stock mmseg's
+``EncoderDecoder`` with the same model, trained as mmseg trains (MMEngine's
+runtime-info hook, log processor and optimizer wrapper) when the config is
+an EncNet one::
+
+    python tools/benchmark_train.py configs/encnet/synthscenes_cov.py \\
+        --count-host-reads --iters 20 --log-interval 10
 """
 import argparse
 import copy
+import os.path as osp
 import statistics
+import tempfile
 import time
 from contextlib import contextmanager
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import mtlw  # noqa: F401  (compat layer and registration come first)
 import torch
@@ -32,11 +45,13 @@ from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapper, build_optim_wrapper
 from mmengine.registry import DefaultScope
+from mmengine.runner import Runner
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
 from mtlw.registry import MODELS
-from mtlw.utils import synchronize
+from mtlw.utils import short_run_cfg, synchronize
+from mtlw.utils.host_reads import HostReadCounter, watch_runner
 
 #: EncNet's hand-tuned loss weights, set in the stock model's heads.
 STOCK_LOSS_WEIGHTS = {
@@ -47,7 +62,7 @@ STOCK_LOSS_WEIGHTS = {
 DTYPES = {'fp32': None, 'bf16': torch.bfloat16}
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -69,7 +84,14 @@ def parse_args() -> argparse.Namespace:
                         help='torch CPU threads (default: torch decides)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config entries, key=value')
-    return parser.parse_args()
+    parser.add_argument('--count-host-reads', action='store_true',
+                        help='count host reads per training iteration '
+                        'instead of timing')
+    parser.add_argument('--iters', type=int, default=20,
+                        help='--count-host-reads: training iterations')
+    parser.add_argument('--log-interval', type=int, default=10,
+                        help='--count-host-reads: logger interval')
+    return parser.parse_args(argv)
 
 
 class AutocastOptimWrapper(OptimWrapper):
@@ -218,6 +240,119 @@ def benchmark(cfg: Config, device: str = 'cpu', dtype: str = 'fp32',
     return times
 
 
+def stock_optim_cfg(optim_cfg: dict) -> dict:
+    """MMEngine's ``OptimWrapper`` with the optimizer as torch defaults it
+    (no ``fused``/``foreach`` choice), as stock mmseg configs have it."""
+    cfg = copy.deepcopy(optim_cfg)
+    cfg['type'] = 'OptimWrapper'
+    for key in ('fused', 'foreach'):
+        cfg['optimizer'].pop(key, None)
+    return cfg
+
+
+def stock_runtime_cfg(cfg: Config) -> Config:
+    """How stock mmseg trains the same EncNet: its ``EncoderDecoder`` with
+    the fixed loss weights, MMEngine's runtime-info hook, log processor and
+    optimizer wrapper, no mtlw hook."""
+    cfg = copy.deepcopy(cfg)
+    cfg.model = stock_model_cfg(cfg.model)
+    cfg.optim_wrapper = stock_optim_cfg(cfg.optim_wrapper)
+    cfg.default_hooks.runtime_info = dict(type='RuntimeInfoHook')
+    cfg.log_processor = dict(type='LogProcessor', by_epoch=False)
+    cfg.custom_hooks = []
+    return cfg
+
+
+def count_host_reads(cfg: Config, iters: int = 20, interval: int = 10,
+                     batch_size: Optional[int] = None, device: str = 'cpu',
+                     stock: Optional[bool] = None
+                     ) -> Dict[str, HostReadCounter]:
+    """Train ``cfg`` (and its stock mmseg twin) briefly, counting host reads.
+
+    Args:
+        cfg (Config): An mtlw training config.
+        iters (int): Training iterations of each run.
+        interval (int): Logger interval.
+        batch_size (int, optional): Replaces the config's batch size.
+        device (str): The device the runner trains on (it takes a GPU when
+            there is one).
+        stock (bool, optional): Also run stock mmseg's ``EncoderDecoder``;
+            by default when the config is an EncNet one.
+
+    Returns:
+        dict[str, HostReadCounter]: ``'mtlw'`` and, if run, ``'stock'``.
+    """
+    runs = {'mtlw': cfg}
+    if stock is None:
+        stock = has_stock_twin(cfg)
+    if stock:
+        runs['stock'] = stock_runtime_cfg(cfg)
+    counters = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, run_cfg in runs.items():
+            run_cfg = short_run_cfg(run_cfg, osp.join(tmp, name), iters,
+                                    interval, batch_size)
+            run_cfg.experiment_name = f'host_reads_{name}_{time.time_ns()}'
+            runner = Runner.from_cfg(run_cfg)
+            counters[name] = HostReadCounter(device)
+            watch_runner(runner, counters[name])
+            with counters[name]:
+                runner.train()
+    return counters
+
+
+def has_stock_twin(cfg: Config) -> bool:
+    """Whether stock mmseg has the config's model (an EncNet one)."""
+    try:
+        stock_model_cfg(cfg.model)
+    except KeyError:
+        return False
+    return True
+
+
+def logging_iterations(iters: int, interval: int) -> List[int]:
+    """The 1-based iterations at which the logger writes."""
+    return [i for i in range(1, iters + 1) if i % interval == 0 or i == iters]
+
+
+def format_host_reads(counter: HostReadCounter, label: str, iters: int,
+                      interval: int) -> List[str]:
+    """The report of one run: mean reads per non-logging and per logging
+    iteration by source, those of CPU-resident tensors apart."""
+    logged = logging_iterations(iters, interval)
+    others = [i for i in range(1, iters + 1) if i not in logged]
+    lines = [f'{label}: host reads per training iteration ({iters} '
+             f'iterations, logger every {interval})']
+    sections = (
+        ('non-logging iterations', others, False, 'step'),
+        ('logging iterations', logged, False, 'step'),
+        ('end of training (after_train)', [iters], False, 'end'),
+        ('tensors staying on the CPU in a GPU run, all iterations',
+         range(1, iters + 1), True, 'step'),
+        ('reading the next batch (CPU data pipeline), all iterations',
+         range(1, iters + 1), False, 'data'))
+    for title, iterations, resident, phase in sections:
+        mean, sources = counter.summary(iterations, resident, phase)
+        lines.append(f'  {title}: {mean:g} per iteration')
+        for source, count in sources.most_common():
+            lines.append(f'    {count:8g}  {source}')
+    return lines
+
+
+def report_host_reads(args: argparse.Namespace, cfg: Config) -> None:
+    """Run ``--count-host-reads`` and print the counts."""
+    counters = count_host_reads(cfg, args.iters, args.log_interval,
+                                args.batch, args.device)
+    labels = dict(mtlw=f'mtlw {cfg.model.type} '
+                  f'({cfg.model.get("weighter", {}).get("type")})',
+                  stock='stock mmseg EncoderDecoder (fixed weights)')
+    for name, counter in counters.items():
+        print('\n'.join(format_host_reads(counter, labels[name], args.iters,
+                                           args.log_interval)))
+    if 'stock' not in counters:
+        print(f'(no stock mmseg twin of {cfg.model.type})')
+
+
 def main() -> None:
     args = parse_args()
     MMLogger.get_instance('benchmark_train', log_level='WARNING')
@@ -226,6 +361,9 @@ def main() -> None:
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
+    if args.count_host_reads:
+        print(f'{args.config}: {args.device}')
+        return report_host_reads(args, cfg)
     times = benchmark(cfg, args.device, args.dtype, args.channels_last,
                       args.size, args.batch, args.warmup, args.steps)
     device = (torch.cuda.get_device_name(args.device)
