@@ -347,8 +347,9 @@ def report_host_reads(args: argparse.Namespace, cfg: Config) -> None:
                   f'({cfg.model.get("weighter", {}).get("type")})',
                   stock='stock mmseg EncoderDecoder (fixed weights)')
     for name, counter in counters.items():
-        print('\n'.join(format_host_reads(counter, labels[name], args.iters,
-                                           args.log_interval)))
+        lines = format_host_reads(counter, labels[name], args.iters,
+                                  args.log_interval)
+        print('\n'.join(lines))
     if 'stock' not in counters:
         print(f'(no stock mmseg twin of {cfg.model.type})')
 
