@@ -59,6 +59,11 @@ STOCK_LOSS_WEIGHTS = {
     ('decode_head', 'loss_se_decode'): 0.2,
     ('auxiliary_head', 'loss_decode'): 0.4,
 }
+#: mmseg's heads of mtlw's EncNet heads (which log accuracy by argmax).
+STOCK_HEADS = {
+    'decode_head': {'ArgmaxEncHead': 'EncHead'},
+    'auxiliary_head': {'ArgmaxFCNHead': 'FCNHead'},
+}
 DTYPES = {'fp32': None, 'bf16': torch.bfloat16}
 
 
@@ -130,6 +135,10 @@ def stock_model_cfg(model_cfg: dict) -> dict:
     """
     cfg = copy.deepcopy(model_cfg)
     cfg['type'] = 'EncoderDecoder'
+    for head in STOCK_HEADS:
+        if cfg.get(head) is not None and cfg[head]['type'] in STOCK_HEADS[
+                head]:
+            cfg[head]['type'] = STOCK_HEADS[head][cfg[head]['type']]
     cfg.pop('weighter', None)
     cfg.pop('shared', None)
     for (head, loss), weight in STOCK_LOSS_WEIGHTS.items():

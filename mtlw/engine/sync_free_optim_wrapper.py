@@ -4,6 +4,7 @@ from typing import Optional
 
 import torch
 from mmengine.optim import OptimWrapper
+from mmengine.registry import OPTIM_WRAPPERS as ROOT_OPTIM_WRAPPERS
 from torch import Tensor
 
 from mtlw.registry import OPTIM_WRAPPERS
@@ -113,3 +114,8 @@ class SyncFreeOptimWrapper(OptimWrapper):
             self.message_hub.update_scalar(key, float(norm))
         else:
             log.add({key: norm})
+
+
+# Also in MMEngine's own registry: ``build_optim_wrapper`` called outside
+# mmseg's scope (scripts, tests) looks there only.
+ROOT_OPTIM_WRAPPERS.register_module(module=SyncFreeOptimWrapper)

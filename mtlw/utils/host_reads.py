@@ -10,6 +10,10 @@ reads while it is active, on any device:
   ``int()`` and formatting of a one-element tensor dispatch to);
 - device-to-host copies (``aten._to_copy`` / ``aten.copy_`` from a
   non-CPU tensor into a CPU one);
+- ops whose output size depends on the data (``nonzero``,
+  ``masked_select``, ``unique``, ``bincount``, indexing with a boolean
+  mask), which read a count from the device inside the kernel (kind
+  ``'sized-by-data'``);
 - on CPU tensors, ``.tolist()``, ``.numpy()``, ``__array__`` and
   ``.cpu()``, which dispatch no copy on the CPU but are device-to-host
   transfers of the same values in a GPU run.
@@ -45,6 +49,12 @@ _OWN_PACKAGES = ('mtlw', 'mmengine', 'mmseg', 'mmcv')
 _OPTIM_DIR = osp.join(_TORCH_DIR, 'optim') + osp.sep
 _COPY_OPS = ('aten._to_copy.default', 'aten.copy_.default')
 _READ_METHODS = ('tolist', 'numpy', '__array__', 'cpu')
+# Ops whose output size depends on the data: on a GPU they copy a count
+# to the host inside the kernel (boolean indexing does it too).
+_SHAPE_READING_OPS = ('nonzero', 'masked_select', 'unique_consecutive',
+                      '_unique', '_unique2', 'unique_dim', 'bincount')
+_INDEX_OPS = ('aten.index.Tensor', 'aten.index_put_.default',
+              'aten.index_put.default')
 _FACTORIES = ('tensor', 'as_tensor', 'from_numpy', 'zeros', 'ones', 'empty',
               'full', 'arange', 'linspace', 'eye', 'rand', 'randn',
               'randint', 'randperm')
@@ -122,6 +132,9 @@ class _DispatchReads(TorchDispatchMode):
         name = str(func)
         if name == 'aten._local_scalar_dense.default':
             self.counter.record('item', args[0])
+        elif name.split('.')[1] in _SHAPE_READING_OPS or (
+                name in _INDEX_OPS and _has_bool_index(args)):
+            self.counter.record('sized-by-data', args[0])
         elif name in _COPY_OPS and _is_device_to_host(name, args, kwargs):
             self.counter.record('d2h', args[1] if name.startswith(
                 'aten.copy_') else args[0], resident=False)
@@ -133,6 +146,12 @@ class _DispatchReads(TorchDispatchMode):
                 inputs and all(t in born for t in inputs)):
             self.counter.mark(out, True)
         return out
+
+
+def _has_bool_index(args) -> bool:
+    indices = args[1] if len(args) > 1 else ()
+    return any(isinstance(i, torch.Tensor) and i.dtype == torch.bool
+               for i in indices or ())
 
 
 def _is_device_to_host(name: str, args, kwargs) -> bool:
