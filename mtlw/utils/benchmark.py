@@ -2,6 +2,7 @@
 import copy
 import statistics
 import time
+import uuid
 from typing import Callable, Optional
 
 import torch
@@ -84,8 +85,9 @@ def short_run_cfg(cfg: Config, work_dir: str, iters: int, interval: int,
     """A copy of a training config for a short, in-process run.
 
     ``iters`` iterations (an iteration-based loop), the logger every
-    ``interval`` iterations, no validation, checkpoint or TensorBoard,
-    the data read in the main process.
+    ``interval`` iterations, no validation, checkpoint (but the last) or
+    TensorBoard, the data read in the main process, a visualizer of its
+    own.
 
     Args:
         cfg (Config): A training config.
@@ -114,5 +116,7 @@ def short_run_cfg(cfg: Config, work_dir: str, iters: int, interval: int,
     if batch_size is not None:
         loader.batch_size = batch_size
     cfg.visualizer.vis_backends = [dict(type='LocalVisBackend')]
+    # MMEngine reuses a visualizer of the same name (and its folder)
+    cfg.visualizer.name = f'visualizer_{uuid.uuid4().hex[:8]}'
     cfg.log_level = 'WARNING'
     return cfg
