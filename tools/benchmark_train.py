@@ -3,10 +3,15 @@
 Both models come from one EncNet config: mtlw's as configured (its weighter,
 e.g. CoV-Weighting), the stock one as mmseg's ``EncoderDecoder`` with
 EncNet's fixed loss weights in its heads (CE 1.0, SE 0.2, AUX 0.4). They start
-from the same weights, use the config's optimizer and take training steps
-(``model.train_step``: preprocessing, forward, losses, backward, update) on
-the same random batches, alternating which goes first, after a warm-up. The
-median step times, images/s and their ratio are printed.
+from the same weights and take training steps (``model.train_step``:
+preprocessing, forward, losses, backward, update, then the logging of the
+step's values as each runtime does it) on the same random batches,
+alternating which goes first, after a warm-up. mtlw uses the config's
+optimizer wrapper (``SyncFreeOptimWrapper``, fused optimizer) and keeps the
+logged values on the device until every ``--log-interval``-th step; stock
+mmseg uses MMEngine's ``OptimWrapper`` with the optimizer as torch defaults
+it and puts every value into the message hub each step. The median step
+times, images/s and their ratio are printed.
 
 Example (CPU, MobileNetV2 EncNet, 128x128, batch 2)::
 
@@ -17,6 +22,14 @@ and on a GPU, the paper's setting (384x384, batch 8), fp32 and bf16::
 
     python tools/benchmark_train.py configs/encnet/pcontext_cov.py \\
         --device cuda --size 384 384 --batch 8 --dtype bf16 --channels-last
+
+``--fast``: stock mmseg as it ships (fp32) against mtlw with the fast
+preset (bf16 autocast, channels_last, cudnn.benchmark, fused optimizer,
+sync-free logging; ``--compile-backbone`` adds ``torch.compile`` of its
+backbone)::
+
+    python tools/benchmark_train.py configs/encnet/pcontext_r50v1c_cov.py \\
+        --device cuda --size 384 384 --batch 8 --fast --compile-backbone
 
 With ``--count-host-reads`` it instead trains the config (any family) for
 ``--iters`` iterations with MMEngine's runner, the logger every
@@ -36,12 +49,13 @@ import statistics
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
 import mtlw  # noqa: F401  (compat layer and registration come first)
 import torch
 from mmengine.config import Config, DictAction
-from mmengine.logging import MMLogger
+from mmengine.logging import MessageHub, MMLogger
 from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapper, build_optim_wrapper
 from mmengine.registry import DefaultScope
@@ -49,6 +63,7 @@ from mmengine.runner import Runner
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
+from mtlw.engine import DeviceScalarLog, SyncFreeOptimWrapper
 from mtlw.registry import MODELS
 from mtlw.utils import short_run_cfg, synchronize
 from mtlw.utils.host_reads import HostReadCounter, watch_runner
@@ -89,13 +104,20 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         help='torch CPU threads (default: torch decides)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config entries, key=value')
+    parser.add_argument('--fast', action='store_true',
+                        help='mtlw with the fast preset (bf16 autocast, '
+                        'channels_last, cudnn.benchmark, fused optimizer, '
+                        'sync-free logging), stock mmseg as it ships')
+    parser.add_argument('--compile-backbone', action='store_true',
+                        help='torch.compile the backbone (mtlw\'s only '
+                        'with --fast)')
     parser.add_argument('--count-host-reads', action='store_true',
                         help='count host reads per training iteration '
                         'instead of timing')
     parser.add_argument('--iters', type=int, default=20,
                         help='--count-host-reads: training iterations')
     parser.add_argument('--log-interval', type=int, default=10,
-                        help='--count-host-reads: logger interval')
+                        help='logger interval')
     return parser.parse_args(argv)
 
 
@@ -122,6 +144,44 @@ class AutocastOptimWrapper(OptimWrapper):
         with super().optim_context(model), torch.autocast(
                 self.device_type, dtype=self.dtype):
             yield
+
+
+class AutocastSyncFreeOptimWrapper(AutocastOptimWrapper,
+                                   SyncFreeOptimWrapper):
+    """:class:`AutocastOptimWrapper` over mtlw's ``SyncFreeOptimWrapper``."""
+
+
+@dataclass
+class Setting:
+    """How one model of the pair trains.
+
+    Attributes:
+        dtype (str): ``'fp32'`` or ``'bf16'`` (autocast).
+        channels_last (bool): The channels_last memory format.
+        compile_backbone (bool): ``torch.compile`` the backbone.
+    """
+
+    dtype: str = 'fp32'
+    channels_last: bool = False
+    compile_backbone: bool = False
+
+
+def pair_settings(dtype: str = 'fp32', channels_last: bool = False,
+                  fast: bool = False, compile_backbone: bool = False
+                  ) -> Dict[str, Setting]:
+    """The settings of the stock and the mtlw model.
+
+    Without ``fast`` both take ``dtype`` and ``channels_last``. With it,
+    stock mmseg trains as it ships (fp32, contiguous) and mtlw with the
+    fast preset: bf16 autocast, channels_last and, if asked, a compiled
+    backbone (cudnn.benchmark is set for both, as mmseg's runtime does;
+    fused optimizer and sync-free logging are mtlw's defaults anyway).
+    """
+    if fast:
+        return dict(stock=Setting(),
+                    mtlw=Setting('bf16', True, compile_backbone))
+    return {name: Setting(dtype, channels_last, compile_backbone)
+            for name in ('stock', 'mtlw')}
 
 
 def stock_model_cfg(model_cfg: dict) -> dict:
@@ -169,9 +229,11 @@ def random_batches(num_classes: int, batch_size: int, size: Sequence[int],
     return batches
 
 
-def build_pair(cfg: Config, device: str, channels_last: bool
+def build_pair(cfg: Config, device: str,
+               settings: Optional[Dict[str, Setting]] = None
                ) -> Dict[str, BaseModel]:
     """The stock and the mtlw model of ``cfg``, with the same weights."""
+    settings = settings or pair_settings()
     with DefaultScope.overwrite_default_scope('mmseg'):
         torch.manual_seed(0)
         stock = MODELS.build(stock_model_cfg(cfg.model))
@@ -183,45 +245,95 @@ def build_pair(cfg: Config, device: str, channels_last: bool
         raise RuntimeError(f'the two models differ: missing {missing}, '
                            f'unexpected {unexpected}')
     models = dict(stock=stock, mtlw=weighted)
-    memory_format = (torch.channels_last if channels_last
-                     else torch.contiguous_format)
-    for model in models.values():
+    for name, model in models.items():
+        setting = settings[name]
+        memory_format = (torch.channels_last if setting.channels_last
+                         else torch.contiguous_format)
         model.to(device=device, memory_format=memory_format)
         model.train()
-        if channels_last:
+        if setting.channels_last:
             model.backbone.register_forward_pre_hook(
                 lambda module, args: (args[0].contiguous(
                     memory_format=torch.channels_last), *args[1:]))
+        if setting.compile_backbone:
+            model.backbone.compile()
     return models
 
 
-def build_optim(cfg: Config, model: BaseModel, dtype: str,
-                device: str) -> OptimWrapper:
-    """The config's optimizer; its forward under autocast for bf16."""
-    optim_cfg = copy.deepcopy(cfg.optim_wrapper)
+def build_optim(cfg: Config, model: BaseModel, dtype: str, device: str,
+                stock: bool = False) -> OptimWrapper:
+    """The optimizer of the config (mtlw) or of stock mmseg (MMEngine's
+    wrapper, the optimizer as torch defaults it); its forward under
+    autocast for bf16."""
+    optim_cfg = (stock_optim_cfg(cfg.optim_wrapper) if stock
+                 else copy.deepcopy(cfg.optim_wrapper))
     if DTYPES[dtype] is not None:
-        optim_cfg['type'] = AutocastOptimWrapper
+        optim_cfg['type'] = (AutocastOptimWrapper if stock
+                             else AutocastSyncFreeOptimWrapper)
         optim_cfg['device_type'] = torch.device(device).type
         optim_cfg['dtype'] = DTYPES[dtype]
     with DefaultScope.overwrite_default_scope('mmseg'):
         return build_optim_wrapper(model, optim_cfg)
 
 
+class StepLogger:
+    """What the runner does with a step's log variables.
+
+    Stock (MMEngine's ``RuntimeInfoHook``): every value into the message
+    hub, one host read each. mtlw (``SyncFreeRuntimeInfoHook``): kept on
+    the device, read in one transfer every ``interval`` steps.
+
+    Args:
+        name (str): A message-hub name of its own.
+        sync_free (bool): mtlw's way.
+        interval (int): Logger interval (mtlw's reads).
+    """
+
+    def __init__(self, name: str, sync_free: bool, interval: int) -> None:
+        self.hub = MessageHub.get_instance(f'{name}_{time.time_ns()}')
+        self.log = (DeviceScalarLog.get_instance(self.hub.instance_name)
+                    if sync_free else None)
+        self.interval = interval
+        self.count = 0
+
+    def __call__(self, log_vars: dict) -> None:
+        """Log one step's ``log_vars``."""
+        self.count += 1
+        values = {f'train/{k}': v for k, v in log_vars.items()}
+        if self.log is None:
+            for key, value in values.items():
+                self.hub.update_scalar(key, value)
+            return
+        self.log.add(values)
+        if self.count % self.interval == 0:
+            self.log.flush(self.hub)
+
+
 def benchmark(cfg: Config, device: str = 'cpu', dtype: str = 'fp32',
               channels_last: bool = False, size: Sequence[int] = (128, 128),
-              batch_size: int = 2, warmup: int = 3,
-              steps: int = 20) -> Dict[str, List[float]]:
+              batch_size: int = 2, warmup: int = 3, steps: int = 20,
+              fast: bool = False, compile_backbone: bool = False,
+              log_interval: int = 10) -> Dict[str, List[float]]:
     """Seconds per training step of the stock and the mtlw model.
+
+    A step is ``model.train_step`` (preprocessing, forward, losses,
+    backward, update) and the logging of its values as each runtime does
+    it (:class:`StepLogger`).
 
     Args:
         cfg (Config): An mtlw EncNet config.
         device (str): Where both models run.
-        dtype (str): ``'fp32'`` or ``'bf16'`` (autocast).
+        dtype (str): ``'fp32'`` or ``'bf16'`` (autocast), both models.
         channels_last (bool): Use the channels_last memory format.
         size (tuple): (H, W) of the images.
         batch_size (int): Images per step.
         warmup (int): Untimed steps of each model first.
         steps (int): Timed steps of each model.
+        fast (bool): mtlw with the fast preset, stock as it ships
+            (:func:`pair_settings`); overrides ``dtype``/``channels_last``.
+        compile_backbone (bool): ``torch.compile`` mtlw's backbone (with
+            ``fast``) or both backbones.
+        log_interval (int): Logger interval.
 
     Returns:
         dict: ``{'stock': [seconds, ...], 'mtlw': [seconds, ...]}``.
@@ -229,9 +341,15 @@ def benchmark(cfg: Config, device: str = 'cpu', dtype: str = 'fp32',
     cfg = copy.deepcopy(cfg)
     preprocessor = cfg.model.data_preprocessor
     preprocessor.size, preprocessor.size_divisor = tuple(size), None
-    models = build_pair(cfg, device, channels_last)
-    optims = {name: build_optim(cfg, model, dtype, device)
+    settings = pair_settings(dtype, channels_last, fast, compile_backbone)
+    if fast and device.startswith('cuda'):
+        torch.backends.cudnn.benchmark = True
+    models = build_pair(cfg, device, settings)
+    optims = {name: build_optim(cfg, model, settings[name].dtype, device,
+                                stock=name == 'stock')
               for name, model in models.items()}
+    loggers = {name: StepLogger(f'benchmark_{name}', name == 'mtlw',
+                                log_interval) for name in models}
     models['mtlw'].weighter.bind_runtime(iters_per_epoch=steps)
     batches = random_batches(cfg.model.decode_head.num_classes, batch_size,
                              size)
@@ -242,7 +360,7 @@ def benchmark(cfg: Config, device: str = 'cpu', dtype: str = 'fp32',
             batch = batches[index % len(batches)]
             synchronize(device)
             start = time.perf_counter()
-            models[name].train_step(batch, optims[name])
+            loggers[name](models[name].train_step(batch, optims[name]))
             synchronize(device)
             if index >= warmup:
                 times[name].append(time.perf_counter() - start)
@@ -375,21 +493,24 @@ def main() -> None:
         print(f'{args.config}: {args.device}')
         return report_host_reads(args, cfg)
     times = benchmark(cfg, args.device, args.dtype, args.channels_last,
-                      args.size, args.batch, args.warmup, args.steps)
+                      args.size, args.batch, args.warmup, args.steps,
+                      args.fast, args.compile_backbone, args.log_interval)
     device = (torch.cuda.get_device_name(args.device)
               if args.device.startswith('cuda')
               else f'cpu, {torch.get_num_threads()} threads')
-    print(f'{args.config}: {device}, {args.dtype}, channels_last='
-          f'{args.channels_last}, batch {args.batch}, '
+    print(f'{args.config}: {device}, batch {args.batch}, '
           f'{args.size[0]}x{args.size[1]}, {args.steps} timed steps each '
-          f'after {args.warmup} warm-up steps, interleaved')
+          f'after {args.warmup} warm-up steps, interleaved, logger every '
+          f'{args.log_interval}')
+    settings = pair_settings(args.dtype, args.channels_last, args.fast,
+                             args.compile_backbone)
     medians = {name: statistics.median(t) for name, t in times.items()}
     labels = dict(stock='stock mmseg EncoderDecoder (fixed weights)',
                   mtlw=f'mtlw {cfg.model.type} '
                   f'({cfg.model.weighter["type"]})')
     for name, median in medians.items():
         print(f'{labels[name]:<58} {1000 * median:9.1f} ms/step '
-              f'{args.batch / median:8.1f} img/s')
+              f'{args.batch / median:8.1f} img/s  {settings[name]}')
     print(f'speed ratio mtlw / stock: {medians["stock"] / medians["mtlw"]:.3f}'
           ' (stock median step time / mtlw median step time)')
 
