@@ -91,7 +91,12 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
             last step's, see :meth:`weights_in_force`), the statistics are
             left as they were. Every policy reads one boolean from the
             device per step; ``'mask'`` reads none when the losses carry no
-            graph (evaluation), where it selects on the device.
+            graph (evaluation), where it selects on the device, and
+            ``'raise'`` and ``'skip'`` read none when ``defer_nonfinite``
+            is set: the step is weighed on the device, ``step_ok`` tells the
+            optimizer wrapper to mask the update, and ``first_nonfinite``
+            keeps the first bad iteration and loss for the next read point
+            (``SyncFreeRuntimeInfoHook``), where ``'raise'`` raises.
     """
 
     #: Whether the rule needs a shared module (see :meth:`attach`).
@@ -237,8 +242,8 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
         self.step_ok = None
         if self.nonfinite == 'mask' and not values.requires_grad:
             total, weights, counted = self._weigh_on_device(values, observed)
-        elif (self.defer_nonfinite and self.training
-              and self.nonfinite in ('raise', 'skip')):
+        elif self.defer_nonfinite and self.nonfinite in ('raise', 'skip'):
+            # also the eval-mode call of a frozen (partial-label) step
             total, weights, counted = self._weigh_deferred(values, observed)
         else:
             total, weights, counted = self._weigh_checked(

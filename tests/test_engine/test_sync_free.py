@@ -72,6 +72,7 @@ def test_device_scalar_log_replays_values_in_order_with_their_types():
     assert log.pending == 0
 
 
+@pytest.mark.slow
 def test_logged_values_equal_per_iteration_logging(tmp_path):
     runs = {}
     for sync_free in (False, True):
@@ -93,6 +94,7 @@ def test_logged_values_equal_per_iteration_logging(tmp_path):
             torch.as_tensor(ref_hub.get_scalar(key).data[0]))
 
 
+@pytest.mark.slow
 def test_no_host_read_between_logger_iterations(tmp_path):
     runner = Runner.from_cfg(toy_cfg(tmp_path, True, max_iters=7))
     counter = HostReadCounter()
@@ -110,6 +112,7 @@ def test_no_host_read_between_logger_iterations(tmp_path):
     assert sum(source in where for where in reads[7]) == 1
 
 
+@pytest.mark.slow
 def test_checkpoint_holds_the_values_still_on_the_device(tmp_path):
     cfg = toy_cfg(tmp_path, True, max_iters=4, interval=3)
     cfg['default_hooks']['checkpoint']['interval'] = 2
@@ -130,6 +133,7 @@ def test_checkpoint_holds_the_values_still_on_the_device(tmp_path):
                         .data[0]))
 
 
+@pytest.mark.slow
 def test_raise_is_found_on_the_device_and_reported_at_the_next_log(
         tmp_path):
     runner = Runner.from_cfg(toy_cfg(tmp_path, True, poisoned=[2]))
@@ -145,6 +149,7 @@ def test_raise_is_found_on_the_device_and_reported_at_the_next_log(
     assert int(runner.model.weighter.step) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('poisoned', [[1], [2, 3]])
 def test_skip_on_the_device_equals_skip_on_the_host(tmp_path, poisoned,
                                                     capsys):
