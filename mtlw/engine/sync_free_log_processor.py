@@ -17,6 +17,9 @@ class SyncFreeLogProcessor(LogProcessor):
     the device. Arguments as MMEngine's ``LogProcessor``.
     """
 
+    #: Tells ``SyncFreeRuntimeInfoHook`` that the logger's reads flush.
+    reads_device_log = True
+
     def get_log_after_iter(self, runner, batch_idx: int,
                            mode: str) -> Tuple[dict, str]:
         """Flush the device log (training), then format as MMEngine does."""

@@ -175,3 +175,21 @@ def test_skip_on_the_device_equals_skip_on_the_host(tmp_path, poisoned,
         'train/nonfinite/skipped').current() == len(poisoned)
     assert (f"'b.loss_l1' first at iteration {poisoned[0]} given to "
             'CoVWeighting (found on the device); ') in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_hook_with_mmengines_log_processor_reads_every_iteration(tmp_path):
+    runs = {}
+    for processor in ('LogProcessor', 'SyncFreeLogProcessor'):
+        cfg = toy_cfg(tmp_path / processor, True, max_iters=6)
+        cfg['log_processor']['type'] = processor
+        runner = Runner.from_cfg(cfg)
+        counter = HostReadCounter()
+        watch_runner(runner, counter)
+        with counter:
+            runner.train()
+        runs[processor] = logged(tmp_path / processor), counter
+    (plain, counter), (reference, _) = (runs['LogProcessor'],
+                                        runs['SyncFreeLogProcessor'])
+    assert plain == reference
+    assert all(counter.per_iteration().get(i) for i in range(1, 6))

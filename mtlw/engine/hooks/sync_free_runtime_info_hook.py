@@ -21,7 +21,8 @@ class SyncFreeRuntimeInfoHook(RuntimeInfoHook):
     for the device per loss term per step). This hook adds them to a
     :class:`~mtlw.engine.DeviceScalarLog` instead, which is read with one
     transfer when the logger writes (``SyncFreeLogProcessor``), before a
-    checkpoint is saved and at the end of training. The message hub then
+    checkpoint is saved and at the end of training (every iteration with
+    another log processor, as MMEngine does). The message hub then
     holds exactly the per-iteration history that MMEngine's hook builds, so
     the text log, ``scalars.json``, TensorBoard and resumed runs show the
     same numbers.
@@ -56,6 +57,9 @@ class SyncFreeRuntimeInfoHook(RuntimeInfoHook):
         if outputs is not None:
             self.device_log.add(
                 {f'train/{key}': value for key, value in outputs.items()})
+        if not getattr(runner.log_processor, 'reads_device_log', False):
+            # a log processor that does not flush: read every iteration
+            self.flush(runner)
 
     def flush(self, runner) -> None:
         """Read every pending value into the message hub (one transfer)

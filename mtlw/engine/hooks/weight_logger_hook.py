@@ -55,7 +55,9 @@ class WeightLoggerHook(Hook):
                            for name in weighter.loss_names),
                           weighter.latest_weights.unbind()))
         values['train/nonfinite/skipped'] = weighter.nonfinite_steps
-        log = DeviceScalarLog.for_message_hub(runner.message_hub)
+        log = (DeviceScalarLog.for_message_hub(runner.message_hub)
+               if getattr(runner.log_processor, 'reads_device_log', False)
+               else None)
         if log is not None:  # read with the other values, one transfer
             log.add(values)
             return
