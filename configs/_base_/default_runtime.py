@@ -13,7 +13,11 @@ vis_backends = [
 visualizer = dict(
     type='SegLocalVisualizer', vis_backends=vis_backends, name='visualizer')
 # Loss weights are logged as they are (`weight/<loss key>`), not smoothed.
+# The training values stay on the device between the logger's iterations
+# and are read there in one transfer (SyncFreeLogProcessor with the
+# schedules' SyncFreeRuntimeInfoHook); the numbers logged are MMEngine's.
 log_processor = dict(
+    type='SyncFreeLogProcessor',
     by_epoch=False,
     mean_pattern=r'^(?!weight/).*(loss|time|data_time|grad_norm).*')
 custom_hooks = [

@@ -1,8 +1,13 @@
+from .device_scalar_log import DeviceScalarLog
 from .hooks import (MultiTaskVisualizationHook, RNGStateHook,
-                    WeighterCheckpointHook, WeighterRuntimeHook,
-                    WeightLoggerHook)
+                    SyncFreeRuntimeInfoHook, WeighterCheckpointHook,
+                    WeighterRuntimeHook, WeightLoggerHook)
+from .sync_free_log_processor import SyncFreeLogProcessor
+from .sync_free_optim_wrapper import SyncFreeOptimWrapper
 
 __all__ = [
-    'MultiTaskVisualizationHook', 'RNGStateHook', 'WeighterCheckpointHook',
+    'DeviceScalarLog', 'MultiTaskVisualizationHook', 'RNGStateHook',
+    'SyncFreeLogProcessor', 'SyncFreeOptimWrapper',
+    'SyncFreeRuntimeInfoHook', 'WeighterCheckpointHook',
     'WeighterRuntimeHook', 'WeightLoggerHook'
 ]

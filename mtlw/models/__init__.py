@@ -4,7 +4,8 @@ preprocessors, whole networks (segmentors) and the pieces they share
 from .backbones import DeepLabEncoder, EncoderColumns
 from .data_preprocessors import (MultiTaskDataPreprocessor,
                                  StereoDataPreprocessor)
-from .decode_heads import (ASPP, CEOnlyEncHead, DeepLabV3PlusDecoder,
+from .decode_heads import (ASPP, ArgmaxEncHead, ArgmaxFCNHead,
+                           CEOnlyEncHead, DeepLabV3PlusDecoder,
                            DeepLabV3PlusHead, DisparityDecoder,
                            TwelveConvDecoder)
 from .losses import MonodepthLoss
@@ -16,7 +17,8 @@ from .segmentors import (DeepLabBranched, DeepLabDistilled, DeepLabJoint,
 from .utils import DenseTask, DepthNormalization
 
 __all__ = [
-    'ASPP', 'CEOnlyEncHead', 'CrossStitch', 'CrossTaskDistillation',
+    'ASPP', 'ArgmaxEncHead', 'ArgmaxFCNHead', 'CEOnlyEncHead', 'CrossStitch',
+    'CrossTaskDistillation',
     'DeepLabBranched', 'DeepLabDistilled', 'DeepLabEncoder', 'DeepLabJoint',
     'DeepLabV3PlusDecoder', 'DeepLabV3PlusHead', 'DenseTask',
     'DepthNormalization', 'DisparityDecoder', 'EncoderColumns',

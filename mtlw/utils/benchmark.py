@@ -2,6 +2,7 @@
 import copy
 import statistics
 import time
+import uuid
 from typing import Callable, Optional, Tuple
 
 import torch
@@ -98,3 +99,45 @@ def train_step_from_config(cfg: Config, batch_size: int,
         return model.train_step(batch, optim_wrapper)
 
     return step
+
+
+def short_run_cfg(cfg: Config, work_dir: str, iters: int, interval: int,
+                  batch_size: Optional[int] = None) -> Config:
+    """A copy of a training config for a short, in-process run.
+
+    ``iters`` iterations (an iteration-based loop), the logger every
+    ``interval`` iterations, no validation, checkpoint (but the last) or
+    TensorBoard, the data read in the main process, a visualizer of its
+    own.
+
+    Args:
+        cfg (Config): A training config.
+        work_dir (str): Where the run writes its logs.
+        iters (int): Training iterations.
+        interval (int): Logger interval in iterations.
+        batch_size (int, optional): Replaces the training batch size.
+
+    Returns:
+        Config: The changed copy.
+    """
+    cfg = copy.deepcopy(cfg)
+    cfg.work_dir = work_dir
+    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=iters,
+                         val_interval=iters + 1)
+    for key in ('val_dataloader', 'val_cfg', 'val_evaluator',
+                'test_dataloader', 'test_cfg', 'test_evaluator'):
+        cfg[key] = None
+    cfg.param_scheduler = []
+    cfg.default_hooks.logger = dict(type='LoggerHook', interval=interval,
+                                    log_metric_by_epoch=False)
+    cfg.default_hooks.checkpoint = None
+    cfg.default_hooks.pop('visualization', None)
+    loader = cfg.train_dataloader
+    loader.num_workers, loader.persistent_workers = 0, False
+    if batch_size is not None:
+        loader.batch_size = batch_size
+    cfg.visualizer.vis_backends = [dict(type='LocalVisBackend')]
+    # MMEngine reuses a visualizer of the same name (and its folder)
+    cfg.visualizer.name = f'visualizer_{uuid.uuid4().hex[:8]}'
+    cfg.log_level = 'WARNING'
+    return cfg

@@ -91,7 +91,12 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
             last step's, see :meth:`weights_in_force`), the statistics are
             left as they were. Every policy reads one boolean from the
             device per step; ``'mask'`` reads none when the losses carry no
-            graph (evaluation), where it selects on the device.
+            graph (evaluation), where it selects on the device, and
+            ``'raise'`` and ``'skip'`` read none when ``defer_nonfinite``
+            is set: the step is weighed on the device, ``step_ok`` tells the
+            optimizer wrapper to mask the update, and ``first_nonfinite``
+            keeps the first bad iteration and loss for the next read point
+            (``SyncFreeRuntimeInfoHook``), where ``'raise'`` raises.
     """
 
     #: Whether the rule needs a shared module (see :meth:`attach`).
@@ -112,10 +117,22 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
         self.skipped_step = False
         #: Whether the last training call masked losses (``'mask'``).
         self.masked_step = False
+        #: Decide ``'raise'`` and ``'skip'`` on the device (set by
+        #: ``WeighterRuntimeHook`` when the optimizer can mask a step and
+        #: a read point reports; see ``SyncFreeOptimWrapper``).
+        self.defer_nonfinite = False
+        #: Whether the optimizer may update after the last training call,
+        #: a device bool, when decided on the device; else None.
+        self.step_ok: Optional[Tensor] = None
         self.register_buffer('step', torch.zeros((), dtype=torch.long))
         # Training steps skipped or masked in this process (not saved).
         self.register_buffer('nonfinite_steps',
                              torch.zeros((), dtype=torch.long),
+                             persistent=False)
+        # The (1-based) iteration and the loss index of the first
+        # non-finite loss decided on the device, -1 before (not saved).
+        self.register_buffer('first_nonfinite',
+                             torch.full((2, ), -1, dtype=torch.long),
                              persistent=False)
         # The loss names as UTF-8 bytes: a tensor, so that every tool that
         # handles state dicts (DDP, mmengine's broadcast) handles it too.
@@ -222,8 +239,12 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
         values = torch.stack(terms)
         observed = all_reduce_mean(values.detach())
         self.skipped_step = self.masked_step = False
+        self.step_ok = None
         if self.nonfinite == 'mask' and not values.requires_grad:
             total, weights, counted = self._weigh_on_device(values, observed)
+        elif self.defer_nonfinite and self.nonfinite in ('raise', 'skip'):
+            # also the eval-mode call of a frozen (partial-label) step
+            total, weights, counted = self._weigh_deferred(values, observed)
         else:
             total, weights, counted = self._weigh_checked(
                 terms, values, observed, names)
@@ -345,13 +366,35 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
         weights = torch.where(finite, in_force, torch.zeros_like(in_force))
         return (weights * cut).sum(), weights, 0
 
-    def _weigh_on_device(self, values: Tensor, observed: Tensor
+    def _weigh_deferred(self, values: Tensor, observed: Tensor
+                        ) -> Tuple[Tensor, Tensor, Tensor]:
+        """``'raise'`` and ``'skip'`` without a host read: the step is
+        weighed as ``'mask'`` does on the device and ``step_ok`` tells the
+        optimizer wrapper whether to update. The first non-finite
+        iteration and loss are kept in ``first_nonfinite`` for the next
+        read point; under ``'raise'`` no later step updates or counts."""
+        finite = torch.isfinite(observed)
+        ok = finite.all()
+        if self.nonfinite == 'raise':
+            ok = ok & (self.first_nonfinite[0] < 0)
+        total, weights, counted = self._weigh_on_device(values, observed, ok)
+        first_bad = torch.stack([
+            self.first_nonfinite.new_tensor(self.iteration or 0),
+            torch.argmin(finite.long())])
+        fresh = (self.first_nonfinite[0] < 0) & ~finite.all()
+        self.first_nonfinite.copy_(
+            torch.where(fresh, first_bad, self.first_nonfinite))
+        self.step_ok = ok
+        return total, weights, counted
+
+    def _weigh_on_device(self, values: Tensor, observed: Tensor,
+                         ok: Optional[Tensor] = None
                          ) -> Tuple[Tensor, Tensor, Tensor]:
         """``'mask'`` without a graph: both outcomes computed and selected
-        on the device; a step with a non-finite loss leaves every buffer as
-        it was and does not count."""
+        on the device; a step with a non-finite loss (or ``ok`` false)
+        leaves every buffer as it was and does not count."""
         finite = torch.isfinite(observed)
-        all_finite = finite.all()
+        all_finite = finite.all() if ok is None else ok
         values = torch.where(finite, values, torch.zeros_like(values))
         observed = torch.where(finite, observed, torch.zeros_like(observed))
         before = [(buf, buf.clone()) for buf in self.buffers()]

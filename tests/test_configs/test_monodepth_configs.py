@@ -63,7 +63,8 @@ def test_the_paper_settings():
         'monodepth/cityscapes_cov.py', False)
     for cfg in (kitti, city):
         assert cfg.model.backbone.model_name == 'resnet50'
-        assert cfg.optim_wrapper.optimizer == dict(type='Adam', lr=1e-4)
+        assert cfg.optim_wrapper.optimizer == dict(type='Adam', lr=1e-4,
+                                                   fused=True)
         assert cfg.train_dataloader.batch_size == 8
         assert cfg.img_scale == (256, 512)
         # Cityscapes-trained models are evaluated on KITTI Eigen too

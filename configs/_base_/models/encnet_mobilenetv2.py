@@ -20,7 +20,7 @@ model = dict(
         pretrained=False,
         out_indices=(1, 2, 3, 4)),
     decode_head=dict(
-        type='EncHead',
+        type='ArgmaxEncHead',  # mmseg's EncHead, acc_seg by argmax
         in_channels=[32, 96, 320],
         in_index=(1, 2, 3),
         channels=64,
@@ -36,7 +36,7 @@ model = dict(
         loss_se_decode=dict(
             type='CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0)),
     auxiliary_head=dict(
-        type='FCNHead',
+        type='ArgmaxFCNHead',  # mmseg's FCNHead, acc_seg by argmax
         in_channels=96,
         in_index=2,
         channels=32,

@@ -30,7 +30,7 @@ model = dict(
         out_indices=(1, 2, 3, 4),
         pretrained=False),
     decode_head=dict(
-        type='EncHead',
+        type='ArgmaxEncHead',  # mmseg's EncHead, acc_seg by argmax
         in_channels=[512, 1024, 2048],
         in_index=(1, 2, 3),
         channels=512,
@@ -47,7 +47,7 @@ model = dict(
         loss_se_decode=dict(
             type='CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0)),
     auxiliary_head=dict(
-        type='FCNHead',
+        type='ArgmaxFCNHead',  # mmseg's FCNHead, acc_seg by argmax
         in_channels=1024,
         in_index=2,
         channels=256,

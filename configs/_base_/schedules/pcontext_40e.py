@@ -7,9 +7,10 @@
 # and 10x the learning rate for the two heads.
 iters_per_epoch = 625
 max_iters = 40 * iters_per_epoch
-optimizer = dict(type='SGD', lr=1e-4, momentum=0.9, weight_decay=1e-4)
+optimizer = dict(
+    type='SGD', fused=True, lr=1e-4, momentum=0.9, weight_decay=1e-4)
 optim_wrapper = dict(
-    type='OptimWrapper',
+    type='SyncFreeOptimWrapper',
     optimizer=optimizer,
     clip_grad=None,
     paramwise_cfg=dict(custom_keys={
@@ -26,6 +27,7 @@ train_cfg = dict(
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
+    runtime_info=dict(type='SyncFreeRuntimeInfoHook'),
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),

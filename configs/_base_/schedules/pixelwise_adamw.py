@@ -4,9 +4,9 @@
 # (NYUv2: 1000 MobileNetV2 / 50 PNASNet; Taskonomy: 200). The batch size is
 # not given in the paper (8 in the dataset bases).
 optim_wrapper = dict(
-    type='OptimWrapper',
+    type='SyncFreeOptimWrapper',
     optimizer=dict(
-        type='AdamW', lr=1e-4, betas=(0.9, 0.999), eps=1e-8,
+        type='AdamW', fused=True, lr=1e-4, betas=(0.9, 0.999), eps=1e-8,
         weight_decay=0.01),
     paramwise_cfg=dict(
         custom_keys={
@@ -22,6 +22,7 @@ train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=1000, val_interval=50)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
+    runtime_info=dict(type='SyncFreeRuntimeInfoHook'),
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),

@@ -1,10 +1,12 @@
 """Logs the weights of the model's weighter."""
 from typing import Optional
 
+import torch
 from mmengine.hooks import Hook, LoggerHook
 
 from mtlw.registry import HOOKS
 from mtlw.weighting import get_weighter
+from ..device_scalar_log import DeviceScalarLog
 
 
 @HOOKS.register_module()
@@ -14,12 +16,13 @@ class WeightLoggerHook(Hook):
     (in this process) as ``nonfinite/skipped``.
 
     The weights stay on the device during training; they are read only every
-    ``interval`` iterations, just before the logger writes, so the weighting
-    adds no host synchronisation to the other steps. The values reach the text
-    log and every visualizer backend (TensorBoard, ...) through the message
-    hub. Keep ``weight/`` out of the log processor's ``mean_pattern`` (as
-    ``configs/_base_/default_runtime.py`` does) to log the current weights
-    rather than a moving average.
+    ``interval`` iterations, just before the logger writes (with the other
+    values in one transfer under ``SyncFreeRuntimeInfoHook``), so the
+    weighting adds no host synchronisation to the other steps. The values
+    reach the text log and every visualizer backend (TensorBoard, ...)
+    through the message hub. Keep ``weight/`` out of the log processor's
+    ``mean_pattern`` (as ``configs/_base_/default_runtime.py`` does) to log
+    the current weights rather than a moving average.
 
     Args:
         interval (int, optional): Logging interval in iterations; defaults to
@@ -48,8 +51,17 @@ class WeightLoggerHook(Hook):
         if not (self.every_n_train_iters(runner, self.interval)
                 or self.end_of_epoch(runner.train_dataloader, batch_idx)):
             return
-        values = weighter.latest_weights.tolist()
-        for name, value in zip(weighter.loss_names, values):
-            runner.message_hub.update_scalar(f'train/weight/{name}', value)
-        runner.message_hub.update_scalar('train/nonfinite/skipped',
-                                         int(weighter.nonfinite_steps))
+        values = dict(zip((f'train/weight/{name}'
+                           for name in weighter.loss_names),
+                          weighter.latest_weights.unbind()))
+        values['train/nonfinite/skipped'] = weighter.nonfinite_steps
+        log = (DeviceScalarLog.for_message_hub(runner.message_hub)
+               if getattr(runner.log_processor, 'reads_device_log', False)
+               else None)
+        if log is not None:  # read with the other values, one transfer
+            log.add(values)
+            return
+        read = torch.stack([v.double() for v in values.values()]).tolist()
+        for (key, tensor), value in zip(values.items(), read):
+            runner.message_hub.update_scalar(
+                key, value if tensor.is_floating_point() else int(value))

@@ -6,6 +6,8 @@ from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from mtlw.registry import HOOKS
 from mtlw.weighting import BaseWeighter, get_weighter
+from ..sync_free_optim_wrapper import SyncFreeOptimWrapper
+from .sync_free_runtime_info_hook import SyncFreeRuntimeInfoHook
 
 
 def skip_updates_of_skipped_steps(optim_wrapper: OptimWrapper,
@@ -52,6 +54,13 @@ class WeighterRuntimeHook(Hook):
     (the ``Iter(train)`` of the log), which its messages name. A step that
     the weighter skips (``nonfinite='skip'``) gets no optimizer update at
     all (:func:`skip_updates_of_skipped_steps`).
+
+    With a :class:`~mtlw.engine.SyncFreeOptimWrapper` whose optimizer is
+    fused (no AMP loss scaler) and a
+    :class:`~mtlw.engine.SyncFreeRuntimeInfoHook` to report at the
+    logger's reads, ``'raise'`` and ``'skip'`` are decided on the device
+    (``defer_nonfinite``): the wrapper masks the step in the fused kernel,
+    and the error or warning comes at the next read point.
     """
 
     priority = 'NORMAL'
@@ -67,7 +76,13 @@ class WeighterRuntimeHook(Hook):
                   if isinstance(optim_wrapper, AmpOptimWrapper) else None)
         weighter.bind_runtime(
             iters_per_epoch=len(runner.train_dataloader), grad_scaler=scaler)
-        if isinstance(optim_wrapper, OptimWrapper):
+        if isinstance(optim_wrapper, SyncFreeOptimWrapper):
+            optim_wrapper.bind_weighter(weighter)
+            weighter.defer_nonfinite = (
+                optim_wrapper.masks_on_device and scaler is None
+                and any(isinstance(hook, SyncFreeRuntimeInfoHook)
+                        for hook in runner.hooks))
+        elif isinstance(optim_wrapper, OptimWrapper):
             skip_updates_of_skipped_steps(optim_wrapper, weighter)
 
     def before_train_iter(self, runner, batch_idx: int,

@@ -56,13 +56,18 @@ def angle_statistics(angles: Tensor) -> Dict[str, np.ndarray]:
     counts under each threshold and the histogram (``NUM_BINS`` bins)."""
     angles = angles.double().flatten()
     bins = (angles / BIN_WIDTH).long().clamp(0, NUM_BINS - 1)
+    # one read of everything (exact: counts are below 2**53)
+    values = torch.cat([
+        torch.stack([angles.sum(), (angles ** 2).sum()]),
+        torch.stack([(angles < t).sum() for t in THRESHOLDS]).double(),
+        torch.bincount(bins, minlength=NUM_BINS).double()]).tolist()
+    within = values[2:2 + len(THRESHOLDS)]
     return dict(
         count=np.array(angles.numel(), dtype=np.int64),
-        sum=np.array(angles.sum().item()),
-        sum_sq=np.array((angles ** 2).sum().item()),
-        within=np.array([(angles < t).sum().item() for t in THRESHOLDS],
-                        dtype=np.int64),
-        histogram=torch.bincount(bins, minlength=NUM_BINS).numpy())
+        sum=np.array(values[0]),
+        sum_sq=np.array(values[1]),
+        within=np.array(within, dtype=np.int64),
+        histogram=np.array(values[2 + len(THRESHOLDS):], dtype=np.int64))
 
 
 def histogram_median(histogram: np.ndarray,

@@ -3,6 +3,7 @@ import logging
 from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
+import torch
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from torch import Tensor
@@ -111,8 +112,10 @@ class PerImageDepthMetric(BaseMetric):
             return None
         if self.clamp_pred:
             pred = pred.clamp(self.min_depth, self.max_depth)
-        return {name: value.item()
-                for name, value in depth_errors(pred, gt, mask).items()}
+        errors = depth_errors(pred, gt, mask)  # read at once, exactly
+        values = torch.stack([v.reshape(()).double()
+                              for v in errors.values()]).tolist()
+        return dict(zip(errors, values))
 
     def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
         """Score every image of the batch and keep its per-image errors."""

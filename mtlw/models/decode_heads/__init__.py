@@ -1,3 +1,6 @@
+from .argmax_accuracy import ArgmaxAccuracyMixin, argmax_accuracy
+from .argmax_enc_head import ArgmaxEncHead
+from .argmax_fcn_head import ArgmaxFCNHead
 from .aspp import ASPP
 from .ce_only_enc_head import CEOnlyEncHead
 from .deeplabv3plus_decoder import DeepLabV3PlusDecoder
@@ -6,6 +9,7 @@ from .disparity_decoder import DisparityDecoder
 from .twelve_conv_decoder import TwelveConvDecoder
 
 __all__ = [
-    'ASPP', 'CEOnlyEncHead', 'DeepLabV3PlusDecoder', 'DeepLabV3PlusHead',
-    'DisparityDecoder', 'TwelveConvDecoder'
+    'ArgmaxAccuracyMixin', 'ArgmaxEncHead', 'ArgmaxFCNHead', 'ASPP',
+    'argmax_accuracy', 'CEOnlyEncHead', 'DeepLabV3PlusDecoder',
+    'DeepLabV3PlusHead', 'DisparityDecoder', 'TwelveConvDecoder'
 ]

@@ -2,15 +2,15 @@
 from typing import Dict
 
 from mmseg.models.decode_heads import EncHead
-from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.utils import SampleList
 from torch import Tensor
 
 from mtlw.registry import MODELS
+from .argmax_accuracy import ArgmaxAccuracyMixin
 
 
 @MODELS.register_module()
-class CEOnlyEncHead(EncHead):
+class CEOnlyEncHead(ArgmaxAccuracyMixin, EncHead):
     """mmseg's EncHead without the semantic-encoding (SE) branch.
 
     The single-loss baseline of the CoV-Weighting paper's EncNet study
@@ -20,7 +20,8 @@ class CEOnlyEncHead(EncHead):
 
     mmseg 1.2.2's ``EncHead.loss_by_feat`` always unpacks ``(seg_logits,
     se_logits)``, so ``EncHead(use_se_loss=False)`` fails in training; this
-    class computes the loss of :class:`BaseDecodeHead` instead. Every
+    class computes the loss of :class:`BaseDecodeHead` instead, with the
+    logged ``acc_seg`` by argmax (:class:`ArgmaxAccuracyMixin`). Every
     argument of :class:`mmseg.models.decode_heads.EncHead` is accepted;
     ``use_se_loss`` must be False (the default here) and ``loss_se_decode`` is
     ignored.
@@ -35,5 +36,4 @@ class CEOnlyEncHead(EncHead):
     def loss_by_feat(self, seg_logits: Tensor, batch_data_samples: SampleList,
                      **kwargs) -> Dict[str, Tensor]:
         """The pixel cross-entropy (and ``acc_seg``) of ``seg_logits``."""
-        return BaseDecodeHead.loss_by_feat(self, seg_logits,
-                                           batch_data_samples)
+        return self.seg_loss_by_feat(seg_logits, batch_data_samples)
