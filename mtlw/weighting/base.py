@@ -10,6 +10,8 @@ import torch.distributed as dist
 from mmengine.logging import print_log
 from torch import Tensor, nn
 
+from .partial_labels import LabelPresence
+
 NONFINITE_POLICIES = ('raise', 'skip', 'mask')
 
 
@@ -214,11 +216,66 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
             tuple[Tensor, dict[str, Tensor]]: The total with graph and the
             detached weights by name.
         """
+        if isinstance(present, LabelPresence):
+            return self.weigh_partial(losses, present)
         if present is not None and not all(
                 present.get(name, True) for name in losses):
             return self.weigh_frozen(losses, present)
         with self.step_context(losses):
             return self._forward(losses)
+
+    @property
+    def weighs_partial_on_device(self) -> bool:
+        """Whether :meth:`weigh_partial` serves partial-label steps: with
+        the device-side non-finite decision on (``defer_nonfinite``), for a
+        rule without learnable parameters (whose optimizer state would move
+        on zero gradients), without a shared module and without draws from
+        a host generator (which would move at frozen steps)."""
+        return (self.defer_nonfinite and not self.needs_shared
+                and not any(True for _ in self.parameters())
+                and not any(getattr(rule, 'draws_on_host', False)
+                            for rule in self.modules()))
+
+    def weigh_partial(self, losses: Dict[str, Tensor],
+                      presence: LabelPresence
+                      ) -> Tuple[Tensor, Dict[str, Tensor]]:
+        """:meth:`weigh_frozen` or a plain training step, chosen on the
+        device by ``presence.full``: both are computed, the buffers and
+        the last observed losses take the training step's values only when
+        the step is full.
+
+        Args:
+            losses (dict[str, Tensor]): Scalar, unweighted losses by name.
+            presence (LabelPresence): Per loss (in the order of
+                ``losses``), whether it is present on this rank, and
+                whether the step is full.
+
+        Returns:
+            tuple[Tensor, dict[str, Tensor]]: The total with graph and the
+            detached weights by name.
+        """
+        full = presence.full
+        # the first non-finite step is kept whatever the step was
+        before = [(buf, buf.clone()) for name, buf in self.named_buffers()
+                  if not name.endswith('first_nonfinite')]
+        rules = [rule for rule in self.modules()
+                 if isinstance(rule, BaseWeighter)]
+        last = [rule._last_observed for rule in rules]
+        frozen_total, frozen = self.weigh_frozen(
+            losses, dict(zip(losses, presence.present.unbind())))
+        with self.step_context(losses):
+            total, weights = self._forward(losses)
+        for buf, old in before:
+            buf.data.copy_(torch.where(full, buf, old))
+        for rule, old in zip(rules, last):
+            if old is not None:
+                rule._last_observed = torch.where(full, rule._last_observed,
+                                                  old)
+        total = torch.where(full, total, frozen_total)
+        weights = {name: torch.where(full, value, frozen[name])
+                   for name, value in weights.items()}
+        self.latest_weights = torch.stack(list(weights.values()))
+        return total, weights
 
     @contextlib.contextmanager
     def step_context(self, losses: Dict[str, Tensor]) -> Iterator[None]:
@@ -281,21 +338,24 @@ class BaseWeighter(nn.Module, metaclass=ABCMeta):
         """
         names = self._check_names(losses)
         last = self._last_observed
-        shown = {}
+        shown, flags = {}, {}
         for index, name in enumerate(names):
-            value = losses[name]
-            if not present.get(name, True):
-                value = (value.new_ones(()) if last is None
-                         else last[index].to(value)).detach()
-            shown[name] = value
+            value = losses[name].reshape(())
+            # a bool or a device flag: selected without reading it
+            flags[name] = torch.as_tensor(present.get(name, True),
+                                          device=value.device)
+            fill = (value.new_ones(()) if last is None
+                    else last[index].to(value)).detach()
+            shown[name] = torch.where(flags[name], value, fill)
         training = self.training
         self.train(False)
         try:
             _, weights = self(shown)
         finally:
             self.train(training)
-        total = sum((weights[name].to(losses[name]) if present.get(name, True)
-                     else 0.0) * losses[name].reshape(()) for name in names)
+        total = sum(torch.where(flags[name], weights[name].to(losses[name]),
+                                0.0) * losses[name].reshape(())
+                    for name in names)
         return total, weights
 
     def _check_names(self, losses: Dict[str, Tensor]) -> List[str]:

@@ -8,7 +8,7 @@ from mmengine.utils import is_list_of
 from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
-from .partial_labels import present_terms
+from .partial_labels import label_presence, present_terms
 
 DEFAULT_WEIGHTER = dict(type='StaticWeighting')
 
@@ -119,7 +119,9 @@ class WeightedLossMixin:
             values: the total, each unweighted term and the other values.
         """
         terms, others = reduce_loss_dict(losses)
-        total, _ = self.weighter(terms, present=present_terms(terms, others))
+        presence = (label_presence if self.weighter.weighs_partial_on_device
+                    else present_terms)
+        total, _ = self.weighter(terms, present=presence(terms, others))
         if self.weighter.masked_step and _distributed():
             total = total + self._zero_on_every_parameter()
         log_vars = OrderedDict(loss=total.detach())

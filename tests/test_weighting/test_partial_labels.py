@@ -6,6 +6,7 @@ from mmseg.structures import SegDataSample
 
 from mtlw.registry import MODELS, WEIGHTERS
 from mtlw.models.utils import labelled_samples
+from mtlw.utils.host_reads import HostReadCounter
 
 TASKS = dict(
     seg=dict(channels=4, loss=dict(type='SoftmaxFocalLoss', gamma=0.0)),
@@ -172,3 +173,64 @@ def test_partial_labels_come_from_the_base_of_every_multitask_net():
         cls = MODELS.get(name)
         assert issubclass(cls, MultiTaskDensePredictor)
         assert cls.parse_losses is WeightedLossMixin.parse_losses
+
+
+#: Rules without learnable parameters, a shared module or a host
+#: generator: those whose partial-label steps are decided on the device
+#: under the sync-free runtime.
+ON_DEVICE = [cfg for cfg in WEIGHTERS_UNDER_TEST
+             if cfg['type'] not in ('UncertaintyWeighting', 'GradNorm',
+                                    'MGDA', 'RLW')]
+#: Full and partial steps (seg labelled, depth labelled per sample).
+PATTERN = [([1, 1], [1, 1]), ([1, 0], [0, 1]), ([0, 0], [1, 1]),
+           ([1, 1], [1, 1]), ([1, 1], [0, 0]), ([1, 1], [1, 1])]
+
+
+def steps_on(model):
+    """Totals, weights, gradients and weighter states over PATTERN."""
+    out = []
+    for seed, (seg, depth) in enumerate(PATTERN):
+        total, _ = step(model, samples(seg, depth, seed=seed), seed)
+        out.append((total.detach(), model.weighter.latest_weights.clone(),
+                    [p.grad.clone() for p in model.heads.parameters()
+                     if p.grad is not None], state(model.weighter)))
+    return out
+
+
+@pytest.mark.parametrize('weighter', ON_DEVICE,
+                         ids=lambda cfg: str(cfg.get('mean_decay') or
+                                             cfg['type']))
+def test_partial_steps_decided_on_the_device_equal_the_host_path(weighter):
+    host = build(weighter)
+    device = build(weighter)
+    device.weighter.defer_nonfinite = True  # set by the sync-free runtime
+    assert device.weighter.weighs_partial_on_device
+    assert not host.weighter.weighs_partial_on_device
+    expected = steps_on(host)
+    counter = HostReadCounter()
+    with counter:
+        got = steps_on(device)
+    for (total, weights, grads, saved), (ref_total, ref_weights, ref_grads,
+                                         ref_saved) in zip(got, expected):
+        torch.testing.assert_close(total, ref_total)
+        torch.testing.assert_close(weights, ref_weights)
+        for grad, ref in zip(grads, ref_grads):
+            torch.testing.assert_close(grad, ref)
+        for key, value in ref_saved.items():
+            if key != 'first_nonfinite':
+                torch.testing.assert_close(saved[key], value, msg=key)
+    weighter_reads = [read for read in counter.reads
+                      if 'mtlw/weighting/' in read.source]
+    assert weighter_reads == []
+
+
+@pytest.mark.parametrize('weighter', [
+    dict(type='RLW'), dict(type='UncertaintyWeighting', num_losses=2),
+    dict(type='HierarchicalWeighting', groups=dict(seg='^seg', depth='^d'),
+         inner=dict(type='CoVWeighting'), outer=dict(type='RLW'))],
+    ids=['RLW', 'Uncertainty', 'Hierarchical(RLW)'])
+def test_host_generators_and_learnable_weights_keep_the_host_decision(
+        weighter):
+    model = build(weighter)
+    model.weighter.defer_nonfinite = True
+    assert not model.weighter.weighs_partial_on_device

@@ -39,6 +39,8 @@ class SeededGeneratorMixin:
     :meth:`init_generator` after ``nn.Module.__init__``.
     """
 
+    #: A step's draws move the host generator whatever the device decides.
+    draws_on_host = True
     generator: torch.Generator
     generator_state: Tensor
     seed: int
