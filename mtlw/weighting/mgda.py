@@ -5,9 +5,11 @@ from torch import Tensor
 from mtlw.registry import WEIGHTERS
 from .utils.checks import check_number
 from .gradient_weighter import GradientWeighter
+from .utils.active_set import exact_min_norm
 from .utils.min_norm_solver import min_norm_solver
 
 GRADIENT_NORMALIZATIONS = ('none', 'l2', 'loss', 'loss+')
+MIN_NORM_SOLVERS = ('exact', 'frank_wolfe')
 
 
 def _check_normalization(normalization: str) -> None:
@@ -53,8 +55,7 @@ class MGDA(GradientWeighter):
 
         ``alpha = argmin_{alpha in simplex} ||sum_i alpha_i g_i / c_i||^2``
 
-    with the Frank-Wolfe min-norm solver (:func:`min_norm_solver`, closed
-    form for two losses) on the (K, K) Gram matrix, and the total is
+    on the (K, K) Gram matrix, and the total is
     ``sum_i alpha_i L_i`` (``alpha`` detached). ``c_i`` is the optional
     gradient normalisation of the authors' code (:func:`normalize_gram`,
     with the rank-averaged loss values); as there, ``alpha`` multiplies the
@@ -67,13 +68,22 @@ class MGDA(GradientWeighter):
     on steps with non-finite gradients the last ``alpha`` (initially
     ``1/K``) is used.
 
+    The solver: ``'exact'`` (default) solves the problem exactly on the
+    device (:func:`~mtlw.weighting.utils.exact_min_norm`: every face of
+    the simplex in one batched solve, no host read, for K <= 10; scipy's
+    nnls on the host beyond). ``'frank_wolfe'`` is the authors' solver
+    (:func:`min_norm_solver`: the best pair in closed form, then
+    Frank-Wolfe steps, on the host), which can stop a few percent above
+    the minimum norm on ill-conditioned Gram matrices.
+
     Cost per training step: one ``autograd.grad`` per loss and a (K, P)
-    gradient matrix (P = number of differentiated values) in memory, and a
-    host read for the solver.
+    gradient matrix (P = number of differentiated values) in memory; a
+    host read for ``'frank_wolfe'``.
 
     Args:
         normalization (str): ``'none'`` (default), ``'l2'`` (``g/||g||``),
             ``'loss'`` (``g/L``) or ``'loss+'`` (``g/(L ||g||)``).
+        solver (str): ``'exact'`` (default) or ``'frank_wolfe'``.
         max_iter (int): Most Frank-Wolfe steps. Defaults to 250.
         stop_crit (float): Frank-Wolfe stopping threshold on the L1 change
             of ``alpha``. Defaults to 1e-5.
@@ -84,13 +94,17 @@ class MGDA(GradientWeighter):
             True.
     """
 
-    def __init__(self, normalization: str = 'none', max_iter: int = 250,
-                 stop_crit: float = 1e-5, mode: str = 'params',
-                 nonfinite: str = 'raise', single_backward: bool = True
-                 ) -> None:
+    def __init__(self, normalization: str = 'none', solver: str = 'exact',
+                 max_iter: int = 250, stop_crit: float = 1e-5,
+                 mode: str = 'params', nonfinite: str = 'raise',
+                 single_backward: bool = True) -> None:
         super().__init__(mode=mode, nonfinite=nonfinite,
                          single_backward=single_backward)
         _check_normalization(normalization)
+        if solver not in MIN_NORM_SOLVERS:
+            raise ValueError(f'MGDA solver must be one of '
+                             f'{MIN_NORM_SOLVERS}, got {solver!r}')
+        self.solver = solver
         if not isinstance(max_iter, int) or max_iter < 0:
             raise ValueError(
                 f'MGDA max_iter must be an int >= 0, got {max_iter!r}')
@@ -109,11 +123,15 @@ class MGDA(GradientWeighter):
 
     def update(self, gram: Tensor, observed: Tensor) -> Tensor:
         gram = normalize_gram(gram.double(), observed, self.normalization)
-        alpha = min_norm_solver(gram, self.max_iter, self.stop_crit)
+        if self.solver == 'exact':
+            alpha = exact_min_norm(gram)
+        else:
+            alpha = min_norm_solver(gram, self.max_iter, self.stop_crit)
         self.alpha.copy_(alpha)
         return self.alpha
 
     def extra_repr(self) -> str:
         return (f'normalization={self.normalization!r}, '
-                f'max_iter={self.max_iter}, stop_crit={self.stop_crit}, '
+                f'solver={self.solver!r}, max_iter={self.max_iter}, '
+                f'stop_crit={self.stop_crit}, '
                 + super().extra_repr())

@@ -164,3 +164,33 @@ def test_mgda_starts_from_equal_weights_without_gradients():
         z = trunk(torch.ones(1, 2))
         _, weights = weighter({'a': z.sum(), 'b': z.mean(), 'c': z[0, 0]})
     assert [float(w) for w in weights.values()] == pytest.approx([1 / 3] * 3)
+
+
+def test_exact_solver_reaches_the_minimum_frank_wolfe_misses():
+    """Ill-conditioned Gram matrix: the exact device solve is at least as
+    low as Frank-Wolfe and satisfies the optimality conditions."""
+    gen = torch.Generator().manual_seed(3)
+    basis = torch.randn(5, 5, generator=gen, dtype=torch.float64)
+    gradients = basis * torch.tensor([1., 1e-2, 1e-3, 1., 3.],
+                                     dtype=torch.float64)[:, None]
+    gram = gradients @ gradients.T
+    exact, frank_wolfe = (MGDA(solver=solver) for solver in
+                          ('exact', 'frank_wolfe'))
+    alphas = []
+    for weighter in (exact, frank_wolfe):
+        weighter._setup(list('abcde'))
+        alphas.append(weighter.update(gram, torch.ones(5)).double())
+    norm = [float(a @ gram @ a) for a in alphas]
+    assert norm[0] <= norm[1] * (1 + 1e-9)
+    # KKT: (G alpha)_i equals the minimum on the support, above it off it
+    products = gram @ alphas[0]
+    minimum = float(alphas[0] @ products)
+    support = alphas[0] > 1e-9
+    torch.testing.assert_close(products[support],
+                               torch.full_like(products[support], minimum))
+    assert (products[~support] >= minimum - 1e-12).all()
+
+
+def test_unknown_solver_is_refused():
+    with pytest.raises(ValueError, match="MGDA solver must be one of"):
+        MGDA(solver='cvxpy')
