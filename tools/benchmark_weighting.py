@@ -21,7 +21,8 @@ Example:
 """
 import argparse
 import contextlib
-from typing import Callable, Dict, List, Optional
+import inspect
+from typing import Callable, Dict, List, Optional, Tuple
 
 import torch
 from mmengine.config import Config
@@ -29,7 +30,9 @@ from mmengine.config import Config
 import mtlw  # noqa: F401
 from mtlw.registry import WEIGHTERS
 from mtlw.utils import build_training, time_per_call
-from mtlw.weighting import GradientStep, GradientWeighter, reduce_loss_dict
+from mtlw.weighting import (GradientStep, GradientWeighter,
+                            HierarchicalWeighting, reduce_loss_dict)
+from mtlw.weighting.hierarchical_weighting import assign_groups
 
 
 def gradient_rules() -> List[str]:
@@ -57,6 +60,7 @@ def loss_only_rules(num_losses: int) -> Dict[str, dict]:
         'LossScaleBalancing': dict(type='LossScaleBalancing', period=10),
         'RLW': dict(type='RLW'),
         'FAMO': dict(type='FAMO'),
+        'STCH': dict(type='STCH', period=10, warmup_epochs=0),
         'HierarchicalWeighting': dict(
             type='HierarchicalWeighting',
             groups={g: rf'^{g}\.' for g in groups},
@@ -122,46 +126,75 @@ def bench_steps(config: str, batch_size: int, iters: int, device: str,
                 rules: Dict[str, Optional[dict]],
                 k_backward: bool = False) -> Dict[str, float]:
     """Seconds per training step of ``config`` with each rule (None: the
-    config's own), and with ``k_backward`` also per LibMTL-style step of
-    each gradient rule in params mode (key ``'<name> K-backward'``)."""
+    config's own) as the rule across the tasks (:func:`placed`), and with
+    ``k_backward`` also per LibMTL-style step of each gradient rule in
+    params mode (key ``'<name> K-backward'``)."""
     cfg = Config.fromfile(config)
     shared = cfg.model.get('shared') or 'backbone'
     times = {}
-    for name, weighter in rules.items():
-        gradient = (weighter is not None and issubclass(
-            WEIGHTERS.get(weighter['type']), GradientWeighter))
+    for name, rule in rules.items():
+        gradient = (rule is not None and issubclass(
+            WEIGHTERS.get(rule['type']), GradientWeighter))
         if gradient:
             cfg.model.shared = shared
-        model, optim_wrapper, batch = build_training(cfg, batch_size,
-                                                     weighter, device)
+        model, optim_wrapper, batch = build_training(
+            cfg, batch_size, placed(cfg, rule), device)
         times[name] = time_per_call(
             lambda: model.train_step(batch, optim_wrapper), iters,
             device=device)
-        if k_backward and gradient and weighter.get('mode') == 'params':
+        # sub-batch rules (MoDo, SDMGrad) have no one-batch LibMTL step
+        if (k_backward and gradient and rule.get('mode') == 'params'
+                and task_losses(model.weighter, {})[0].sub_batches == 1):
             step = k_backward_step(model, optim_wrapper, batch)
-            times[f'{weighter["type"]} K-backward'] = time_per_call(
+            times[f'{rule["type"]} K-backward'] = time_per_call(
                 step, iters, device=device)
     return times
 
 
+def placed(cfg: Config, rule: Optional[dict]) -> Optional[dict]:
+    """The model's weighter with ``rule`` across the tasks: the outer rule
+    of a ``HierarchicalWeighting`` config (the multi-task grids), else the
+    whole weighter."""
+    own = cfg.model.get('weighter') or {}
+    if rule is None or own.get('type') != 'HierarchicalWeighting':
+        return rule
+    return dict(own.to_dict(), outer=rule)
+
+
+def task_losses(weighter, terms: Dict[str, torch.Tensor]
+                ) -> Tuple[GradientWeighter, Dict[str, torch.Tensor]]:
+    """The rule across the tasks and the losses it weighs: for a
+    ``HierarchicalWeighting``, its outer rule and the plain sum of each
+    group's terms (its inner rules are static in the grids)."""
+    if not isinstance(weighter, HierarchicalWeighting):
+        return weighter, terms
+    values = list(terms.values())
+    members = assign_groups(list(terms), weighter.groups) if terms else []
+    return weighter.outer, {name: sum(values[i] for i in indices)
+                            for (name, _), indices in zip(weighter.groups,
+                                                          members)}
+
+
 def k_backward_step(model, optim_wrapper, batch) -> Callable[[], None]:
     """A training step as LibMTL runs a gradient rule: ``loss_i.backward()``
-    through the whole model for each loss (the heads accumulate every
+    through the whole model for each task loss (the heads accumulate every
     loss's gradient), the shared parameters' gradients collected into a
     (K, P) matrix and replaced by the rule's aggregate, then the optimizer
-    step. The model's own weighter supplies the rule."""
-    rule = model.weighter
+    step. The model's own weighter supplies the rule (:func:`task_losses`).
+    """
+    rule = task_losses(model.weighter, {})[0]
     params = [p for p in rule.shared_module.parameters() if p.requires_grad]
 
     def step() -> None:
         optim_wrapper.zero_grad()
         data = model.data_preprocessor(batch, True)
         terms, _ = reduce_loss_dict(model._run_forward(data, mode='loss'))
+        _, losses = task_losses(model.weighter, terms)
         if rule.loss_names is None:
-            rule(dict(terms))  # sets the rule up, as the first step does
+            rule(dict(losses))  # sets the rule up, as the first step does
             optim_wrapper.zero_grad()
         rows = []
-        for loss in terms.values():
+        for loss in losses.values():
             loss.backward(retain_graph=True)
             rows.append(torch.cat([torch.zeros_like(p).reshape(-1)
                                    if p.grad is None else p.grad.reshape(-1)
@@ -173,7 +206,7 @@ def k_backward_step(model, optim_wrapper, batch) -> Callable[[], None]:
                          norms=lambda: matrix.square().sum(1),
                          vectors=lambda: matrix)[rule.gradient_input]()
         decision = rule.update(statistic, torch.stack(
-            [loss.detach() for loss in terms.values()]))
+            [loss.detach() for loss in losses.values()]))
         if isinstance(decision, torch.Tensor):
             decision = GradientStep(decision)
         direction = rule._rule_direction(decision, matrix)
@@ -186,12 +219,35 @@ def k_backward_step(model, optim_wrapper, batch) -> Callable[[], None]:
     return step
 
 
+def num_tasks(config: str, batch_size: int, device: str) -> int:
+    """K, the losses the rule across the tasks weighs: the groups of a
+    hierarchical config, else the loss terms (one static step)."""
+    cfg = Config.fromfile(config)
+    own = cfg.model.get('weighter') or {}
+    if own.get('type') == 'HierarchicalWeighting':
+        return len(own['groups'])
+    model, optim_wrapper, batch = build_training(
+        cfg, batch_size, dict(type='StaticWeighting'), device)
+    model.train_step(batch, optim_wrapper)
+    return len(model.weighter.loss_names)
+
+
+def rule_config(rule: str, mode: str, num_losses: int) -> dict:
+    """A rule in a mode, with ``num_losses`` if it learns one value per
+    loss."""
+    cfg = dict(type=rule, mode=mode)
+    if 'num_losses' in inspect.signature(WEIGHTERS.get(rule)).parameters:
+        cfg['num_losses'] = num_losses
+    return cfg
+
+
 def bench_gradient_rules(config: str, batch_size: int, iters: int,
                          device: str) -> None:
     rules = {'StaticWeighting': dict(type='StaticWeighting')}
+    num_losses = num_tasks(config, batch_size, device)
     for rule in gradient_rules():
         for mode in ('params', 'representation'):
-            rules[f'{rule} ({mode})'] = dict(type=rule, mode=mode)
+            rules[f'{rule} ({mode})'] = rule_config(rule, mode, num_losses)
     times = bench_steps(config, batch_size, iters, device, rules,
                         k_backward=True)
     base = times['StaticWeighting']

@@ -1,6 +1,7 @@
 """Hierarchical weighting: one rule within groups of losses, one across."""
+import contextlib
 import re
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import torch
 from torch import Tensor, nn
@@ -123,6 +124,7 @@ class HierarchicalWeighting(BaseWeighter):
                 f'groups, got the gradient-based {gradient_based}; a '
                 'gradient-based rule may be the outer rule (across groups)')
         self.needs_shared = self.outer.needs_shared
+        self._step_terms: Dict[str, Tensor] = {}
 
     def _children(self) -> List[BaseWeighter]:
         return [*self.inner.values(), self.outer]
@@ -136,6 +138,7 @@ class HierarchicalWeighting(BaseWeighter):
             self.inner[group]._setup([self.loss_names[i] for i in indices])
         self.outer._setup([group for group, _ in self.groups])
         self.group_sizes = [len(indices) for indices in members]
+        self.members = members
         order = torch.tensor([i for indices in members for i in indices],
                              device=self.step.device)
         self.register_buffer('group_order', order, persistent=False)
@@ -152,8 +155,8 @@ class HierarchicalWeighting(BaseWeighter):
             totals.append(total)
             observed_totals.append((weights * observed_part).sum())
             inner_weights.append(weights)
-        group_names = [group for group, _ in self.groups]
-        with self.outer.step_context(dict(zip(group_names, totals))):
+        with self.outer.step_context(self._outer_terms(totals,
+                                                       inner_weights)):
             total, group_weights = self.outer.weigh(
                 torch.stack(totals), torch.stack(observed_totals))
         if self.training:
@@ -164,6 +167,37 @@ class HierarchicalWeighting(BaseWeighter):
             for group_weight, weights in zip(group_weights, inner_weights)
         ])
         return total, weights[self.group_inverse]
+
+    @contextlib.contextmanager
+    def step_context(self, losses: Dict[str, Tensor]) -> Iterator[None]:
+        """Keep the step's separate loss terms (see :meth:`_outer_terms`)."""
+        self._step_terms = losses
+        try:
+            yield
+        finally:
+            self._step_terms = {}
+
+    def _outer_terms(self, totals: List[Tensor],
+                     inner_weights: List[Tensor]) -> Dict[str, Tensor]:
+        """What a gradient-based outer rule differentiates, per group.
+
+        ``sum_i w_i L_i`` over the group's own terms as the model returned
+        them, so that a backward from one group runs through that group's
+        heads only (the totals are computed from the stacked losses, whose
+        backward would push zeros through every head). The group totals
+        themselves when the terms were not kept or an inner rule learns
+        (its parameters must stay on the differentiated graph)."""
+        names = [group for group, _ in self.groups]
+        learns = any(True for child in self.inner.values()
+                     for _ in child.parameters())
+        if learns or len(self._step_terms) != len(self.loss_names):
+            return dict(zip(names, totals))
+        return {name: sum(weight * self._step_terms[self.loss_names[i]]
+                          .reshape(()).float()
+                          for weight, i in zip(weights.detach().unbind(),
+                                               indices))
+                for name, indices, weights in zip(names, self.members,
+                                                  inner_weights)}
 
     def attach(self, module: nn.Module, name: Optional[str] = None) -> None:
         """Give the shared module to the outer rule (gradient-based)."""

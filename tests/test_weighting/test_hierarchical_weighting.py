@@ -112,3 +112,36 @@ def test_built_from_registry():
     assert isinstance(weighter.outer, DWA)
     total, _ = weighter({n: torch.tensor(1.0) for n in NAMES})
     assert torch.isfinite(total)
+
+
+@pytest.mark.parametrize('mode', ['params', 'representation'])
+def test_gradient_outer_rule_runs_each_group_through_its_own_heads(mode):
+    """The outer rule differentiates each group from that group's own terms:
+    a head is traversed once per step (representation mode: by its group's
+    gradient; params mode: by its group's gradient and the optimizer's
+    backward), not once per group."""
+    torch.manual_seed(0)
+    trunk = torch.nn.Linear(4, 3)
+    heads = torch.nn.ModuleList(torch.nn.Linear(3, 1) for _ in range(3))
+    calls = [0, 0, 0]
+
+    def counted(index, out):
+        def count(grad):
+            calls[index] += 1
+        out.register_hook(count)
+        return out
+
+    weighter = HierarchicalWeighting(
+        groups={f't{i}': f'^t{i}\\.' for i in range(3)},
+        inner=dict(type='StaticWeighting'),
+        outer=dict(type='MGDA', mode=mode))
+    weighter.attach(trunk)
+    z = trunk(torch.randn(5, 4))
+    losses = {}
+    for i, head in enumerate(heads):
+        out = counted(i, head(z))
+        losses[f't{i}.a'] = out.pow(2).mean()
+        losses[f't{i}.b'] = out.abs().mean()
+    total, _ = weighter(losses)
+    total.backward()
+    assert calls == ([1, 1, 1] if mode == 'representation' else [2, 2, 2])
