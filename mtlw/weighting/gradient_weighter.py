@@ -11,7 +11,7 @@ from torch import Tensor, nn
 from torch.utils.hooks import RemovableHandle
 
 from .base import BaseWeighter, all_reduce_mean
-from .utils.autograd_graph import (combine_gradients, head_leaves,
+from .utils.autograd_graph import (combine_gradients, head_leaves, reach,
                                    single_backward_total, view_outputs)
 from .utils.sub_batches import sub_batch_gradients, sub_batch_size
 
@@ -255,8 +255,9 @@ class GradientWeighter(BaseWeighter):
         self._shared = [module]
         self._shared_name = name
         self._captured = []
-        if self.mode == 'representation' or self.sub_batches > 1:
-            self._hook = module.register_forward_hook(self._capture)
+        # the outputs are captured in params mode too: the single backward
+        # checks there that nothing below them but the module learns
+        self._hook = module.register_forward_hook(self._capture)
 
     def bind_runtime(self, iters_per_epoch: Optional[int] = None,
                      grad_scaler: Optional[object] = None) -> None:
@@ -529,9 +530,15 @@ class GradientWeighter(BaseWeighter):
                                 outputs: List[Tensor]
                                 ) -> Optional[List[Tensor]]:
         """The heads' leaves for the single backward, or None when it is
-        off, in params mode, or not exact for this graph (which warns)."""
-        if not (self.single_backward and self.mode == 'representation'):
+        off or not exact for this graph (which warns in representation
+        mode). In params mode (``outputs`` are the shared parameters) it
+        applies when the leaves below the shared module's output are its
+        own parameters only (not with ``shared`` a layer inside a trunk,
+        whose lower layers need the optimizer's backward)."""
+        if not self.single_backward:
             return None
+        if self.mode == 'params':
+            return self._params_single_backward_leaves(losses, outputs)
         leaves = head_leaves(losses, outputs)
         if leaves is None:
             warnings.warn(
@@ -540,6 +547,22 @@ class GradientWeighter(BaseWeighter):
                 'from other than through that output; this step takes the '
                 'plain total (single_backward does not apply)')
         return leaves
+
+    def _params_single_backward_leaves(self, losses: List[Tensor],
+                                       params: List[Tensor]
+                                       ) -> Optional[List[Tensor]]:
+        """Params mode: the heads' leaves when the single backward is exact
+        and saves the optimizer's pass through the model, else None."""
+        if self.sub_batches > 1 or not self._captured:
+            return None
+        heads = head_leaves(losses, self._captured)
+        below = reach([child for output in self._captured
+                       for child, _ in output.grad_fn.next_functions],
+                      set())[1]
+        own = {id(param) for param in params}
+        if heads is None or any(id(leaf) not in own for leaf in below):
+            return None
+        return [leaf for leaf in heads if id(leaf) not in own]
 
     def _differentiated_tensors(self, captured: bool = False
                                 ) -> List[Tensor]:

@@ -123,3 +123,41 @@ def test_a_masked_step_uses_the_loss_weights_not_the_reported_ones():
     expected = WEIGHTS[0] * losses['l0'] + WEIGHTS[2] * losses['l2']
     torch.testing.assert_close(total, expected)
     assert float(weights['l1']) == 0
+
+
+@pytest.mark.parametrize('shared_index', [0, 1])
+def test_params_mode_single_backward_only_when_nothing_learns_below(
+        shared_index):
+    """Params mode reuses the per-loss gradients (no pass through the model
+    in the optimizer's backward) when the shared module is the bottom of
+    the model; a shared layer above other layers takes the plain total,
+    whose backward reaches those layers. Both give the exact gradients."""
+    torch.manual_seed(0)
+    trunk = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Tanh(),
+                                torch.nn.Linear(3, 3))
+    modules = [trunk] + trunk_and_heads()[1:]
+    params = [p for module in modules for p in module.parameters()]
+    x = torch.randn(5, 4)
+    rule = FixedStep('coefficients', mode='params')
+    rule.attach(trunk[2 * shared_index], 'shared')
+    passes = []
+
+    def count_passes(module, inputs, out):
+        out.register_hook(passes.append)
+
+    handle = trunk[1].register_forward_hook(count_passes)
+    total, _ = rule(head_losses(modules, x))
+    passes.clear()  # the rule's own per-loss gradients
+    total.backward()
+    handle.remove()
+    assert len(passes) == shared_index  # through the trunk or not
+    got = [p.grad.clone() for p in params]
+    shared = {id(p) for p in trunk[2 * shared_index].parameters()}
+    per_loss = [torch.autograd.grad(loss, params, allow_unused=True,
+                                    retain_graph=True)
+                for loss in head_losses(modules, x).values()]
+    for index, (grad, param) in enumerate(zip(got, params)):
+        weights = COEFFICIENTS if id(param) in shared else WEIGHTS
+        expected = sum(w * (g[index] if g[index] is not None else 0.)
+                       for w, g in zip(weights, per_loss))
+        torch.testing.assert_close(grad, expected + 0 * param)
