@@ -123,21 +123,24 @@ class GradientWeighter(BaseWeighter):
     whose gradients are not finite is one the scaler skips: the rule's
     previous weights are used and its state is left as it was.
 
-    Single backward (representation mode, ``single_backward=True``): each
-    ``autograd.grad`` also returns the gradients of the leaves the loss
-    reaches outside the shared module (the heads' parameters, found by
-    walking the graph from the losses to ``Z``), and the returned total is
-    :func:`single_backward_total`: the value of ``sum_i w_i L_i``, whose
-    backward runs only from ``Z`` down through the shared module (plus one
-    product per head parameter) and leaves exactly the gradients of
-    ``sum_i w_i L_i`` in ``.grad``. The heads are thus differentiated once
-    per loss, not once more by the optimizer's backward; the heads'
-    gradients of every loss are held until that backward. A step with
-    non-finite gradients, or a model whose heads also use what ``Z`` is
-    computed from (e.g. a skip connection around the shared module, which
-    warns), gets the plain total. ``autograd.grad`` fills no ``.grad`` and
-    runs no gradient-accumulation hooks, so DDP's gradient reduction runs
-    only in the optimizer's backward, as usual.
+    Single backward (``single_backward=True``): each ``autograd.grad`` also
+    returns the gradients of the leaves the loss reaches outside the shared
+    module (the heads' parameters, found by walking the graph from the
+    losses to ``Z``, the module's output, captured in both modes), and the
+    returned total is :func:`single_backward_total`: the value of
+    ``sum_i w_i L_i``, whose backward leaves exactly the rule's gradients
+    in ``.grad``. In representation mode it runs from ``Z`` down through
+    the shared module (plus one product per head parameter); in params
+    mode it runs through nothing, when nothing below ``Z`` learns but the
+    shared module's own parameters (else the plain total is used). The
+    heads are thus differentiated once per loss, not once more by the
+    optimizer's backward; the heads' gradients of every loss are held
+    until that backward. A step with non-finite gradients, or a model
+    whose heads also use what ``Z`` is computed from (e.g. a skip
+    connection around the shared module, which warns), gets the plain
+    total. ``autograd.grad`` fills no ``.grad`` and runs no
+    gradient-accumulation hooks, so DDP's gradient reduction runs only in
+    the optimizer's backward, as usual.
 
     Sub-batches (a rule with ``sub_batches = S > 1``, for rules that need
     gradients from independent samples): the batch (dim 0 of every output
@@ -170,8 +173,8 @@ class GradientWeighter(BaseWeighter):
         mode (str): ``'params'`` or ``'representation'``. Defaults to
             ``'params'``.
         nonfinite (str): See :class:`BaseWeighter`.
-        single_backward (bool): Whether representation mode returns the
-            single-backward total. Ignored in params mode. Defaults to True.
+        single_backward (bool): Whether to return the single-backward
+            total where it applies. Defaults to True.
     """
 
     needs_shared = True
