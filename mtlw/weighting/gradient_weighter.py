@@ -30,19 +30,16 @@ class GradientStep(NamedTuple):
     (then ``sum_i c_i g_i``) or a whole ``direction`` ``d``, flattened like
     the rows of the gradient matrix. ``reported`` is what the rule logs as
     its weights (``weight/<loss key>``), ``w`` if None.
-
-    Attributes:
-        weights (Tensor): (K,) loss weights.
-        coefficients (Tensor, optional): (K,) coefficients of the per-loss
-            gradients on the differentiated tensors.
-        direction (Tensor, optional): (P,) gradient on the differentiated
-            tensors.
-        reported (Tensor, optional): (K,) reported weights.
     """
 
+    #: (K,) loss weights.
     weights: Tensor
+    #: (K,) coefficients of the per-loss gradients on the differentiated
+    #: tensors.
     coefficients: Optional[Tensor] = None
+    #: (P,) gradient on the differentiated tensors.
     direction: Optional[Tensor] = None
+    #: (K,) reported weights.
     reported: Optional[Tensor] = None
 
 

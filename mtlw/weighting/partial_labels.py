@@ -35,16 +35,12 @@ LABELLED = 'labelled'
 
 
 class LabelPresence(NamedTuple):
-    """Which loss terms have labelled samples this step, on the device.
+    """Which loss terms have labelled samples this step, on the device."""
 
-    Attributes:
-        present (Tensor): (K,) bool, whether each term's task has a
-            labelled sample on this rank (in the order of the terms).
-        full (Tensor): bool scalar, whether every task has a labelled
-            sample on every rank.
-    """
-
+    #: (K,) bool, whether each term's task has a labelled sample on this
+    #: rank (in the order of the terms).
     present: Tensor
+    #: bool scalar, whether every task has a labelled sample on every rank.
     full: Tensor
 
 
