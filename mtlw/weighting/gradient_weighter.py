@@ -255,9 +255,11 @@ class GradientWeighter(BaseWeighter):
         self._shared = [module]
         self._shared_name = name
         self._captured = []
-        # the outputs are captured in params mode too: the single backward
-        # checks there that nothing below them but the module learns
-        self._hook = module.register_forward_hook(self._capture)
+        # params mode needs the outputs for its sub-batches and to check
+        # that the single backward applies (nothing below them learns)
+        if (self.mode == 'representation' or self.sub_batches > 1
+                or self.single_backward):
+            self._hook = module.register_forward_hook(self._capture)
 
     def bind_runtime(self, iters_per_epoch: Optional[int] = None,
                      grad_scaler: Optional[object] = None) -> None:

@@ -3,7 +3,7 @@ import torch
 from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
-from .utils.checks import check_number
+from .utils.checks import check_count, check_number
 from .gradient_weighter import GradientWeighter
 from .utils.active_set import exact_min_norm
 from .utils.min_norm_solver import min_norm_solver
@@ -105,11 +105,8 @@ class MGDA(GradientWeighter):
             raise ValueError(f'MGDA solver must be one of '
                              f'{MIN_NORM_SOLVERS}, got {solver!r}')
         self.solver = solver
-        if not isinstance(max_iter, int) or max_iter < 0:
-            raise ValueError(
-                f'MGDA max_iter must be an int >= 0, got {max_iter!r}')
         self.normalization = normalization
-        self.max_iter = max_iter
+        self.max_iter = check_count('MGDA', 'max_iter', max_iter, low=0)
         self.stop_crit = check_number('MGDA', 'stop_crit', stop_crit,
                                       low=0.0)
 

@@ -10,6 +10,17 @@ from torch import Tensor, nn
 from mtlw.registry import WEIGHTERS
 from mtlw.weighting import GradientWeighter
 
+#: Per-loss gradients (K, P) of the cases every gradient rule is checked
+#: on: two and three losses, conflicting and aligned, one zero gradient.
+GRADIENT_CASES = {
+    'two_conflicting': [[1., 0., .5], [-2., 1., 0.]],
+    'two_aligned': [[1., .5, 0.], [2., .2, .1]],
+    'three_conflicting': [[1., 0., 0., .5], [-1., 1., 0., 0.],
+                          [0., -1., 1., .2]],
+    'three_aligned': [[1., 1., 0., 0.], [1., 0., 1., 0.], [.5, .5, .5, 0.]],
+    'one_zero': [[1., 0., 0.], [0., 0., 0.], [-1., .5, 0.]],
+}
+
 #: Arguments of the gradient rules beyond their defaults, in the tests
 #: that run every registered rule.
 RULE_ARGS = dict(GradNorm=dict(optimizer='sgd', weight_lr=0.1),

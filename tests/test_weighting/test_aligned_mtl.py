@@ -7,18 +7,10 @@ from scipy.linalg import sqrtm
 from mtlw.registry import WEIGHTERS
 from mtlw.weighting import AlignedMTL
 from mtlw.weighting.aligned_mtl import aligned_coefficients
-from tests._fixtures.gradient_rules import prescribed_step
+from tests._fixtures.gradient_rules import GRADIENT_CASES, prescribed_step
 from tests._fixtures.gradient_sequences import assert_resume_continues
 
-CASES = {
-    'two_conflicting': [[1., 0., .5], [-2., 1., 0.]],
-    'two_aligned': [[1., .5, 0.], [2., .2, .1]],
-    'three_conflicting': [[1., 0., 0., .5], [-1., 1., 0., 0.],
-                          [0., -1., 1., .2]],
-    'three_aligned': [[1., 1., 0., 0.], [1., 0., 1., 0.], [.5, .5, .5, 0.]],
-    'one_zero': [[1., 0., 0.], [0., 0., 0.], [-1., .5, 0.]],
-    'rank_deficient': [[1., 0.], [0., 1.], [1., 1.]],
-}
+CASES = dict(GRADIENT_CASES, rank_deficient=[[1., 0.], [0., 1.], [1., 1.]])
 
 
 def reference_coefficients(gradients):

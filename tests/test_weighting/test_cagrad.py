@@ -8,16 +8,12 @@ from mtlw.registry import WEIGHTERS
 from mtlw.weighting import CAGrad
 from mtlw.weighting import cagrad as cagrad_module
 from mtlw.weighting.cagrad import conflict_averse_weights
-from tests._fixtures.gradient_rules import prescribed_step
+from tests._fixtures.gradient_rules import GRADIENT_CASES, prescribed_step
 from tests._fixtures.gradient_sequences import assert_resume_continues
 
-CASES = {
-    'two_conflicting': [[1., 0., .5], [-2., 1., 0.]],
-    'two_aligned': [[1., .5, 0.], [2., .2, .1]],
-    'three_conflicting': [[1., 0., 0., .5], [-1., 1., 0., 0.],
-                          [0., -1., 1., .2]],
-    'three_aligned': [[1., 1., 0., 0.], [1., 0., 1., 0.], [.5, .5, .5, 0.]],
-}
+# a zero gradient has its own hand-computed test
+CASES = {name: grads for name, grads in GRADIENT_CASES.items()
+         if name != 'one_zero'}
 
 
 def slsqp_weights(gram, radius, ftol=1e-12):

@@ -10,7 +10,8 @@ from mtlw.weighting.grad_vac import parameter_groups
 from tests._fixtures.direction_rules import (drawn_orders, ranks_and_single,
                                              reference_gradients,
                                              scales_reference, step_gradients)
-from tests._fixtures.gradient_rules import prescribed_step, trunk_and_heads
+from tests._fixtures.gradient_rules import (GRADIENT_CASES, prescribed_step,
+                                            trunk_and_heads)
 
 
 def gradvac_reference(grads, orders, targets, sizes, beta):
@@ -36,15 +37,7 @@ def gradvac_reference(grads, orders, targets, sizes, beta):
     return vaccinated.sum(0)
 
 
-CASES = {
-    'two-conflicting': [[1., 0., 2.], [-1., 1., -0.5]],
-    'two-aligned': [[1., 0., 2.], [0.5, 1., 0.5]],
-    'three-conflicting': [[1., 0.2, -0.3, 0.], [-0.8, 1., 0.1, 0.4],
-                          [-0.2, -0.9, 0.7, -1.]],
-    'three-aligned': [[1., 0.5, 0., 0.], [0.5, 1., 0.2, 0.],
-                      [0.1, 0.3, 1., 0.2]],
-    'one-zero': [[1., -1., 0.], [0., 0., 0.], [-1., 0., 1.]],
-}
+CASES = GRADIENT_CASES
 
 
 def check_steps(weighter, grads, sizes, seed, beta, steps=4, batch=1):
@@ -75,7 +68,7 @@ def test_whole_against_the_reference(case, mode):
     check_steps(GradVac(seed=3, mode=mode), grads, [len(grads[0])], 3, 0.5)
 
 
-@pytest.mark.parametrize('case', ['three-conflicting', 'one-zero'])
+@pytest.mark.parametrize('case', ['three_conflicting', 'one_zero'])
 @pytest.mark.parametrize('group', ['layer', 'matrix'])
 def test_groups_of_a_single_tensor_are_the_whole(group, case):
     """The fixture's shared module has one parameter: one group."""

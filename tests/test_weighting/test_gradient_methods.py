@@ -28,9 +28,6 @@ def build(rule, mode, **kwargs):
                                 **RULE_ARGS.get(rule, {}), **kwargs))
 
 
-batches = rule_batches
-
-
 def run(weighter, modules, inputs):
     """Training steps; per step the trunk's gradients and the weights."""
     weighter.attach(modules[0], 'trunk')
@@ -58,7 +55,7 @@ def test_ranks_agree_with_one_process_on_the_global_batch(
         rule, mode, monkeypatch):
     if (rule, mode) in NOT_GLOBAL:
         pytest.skip(NOT_GLOBAL[rule, mode])
-    modules, inputs = trunk_and_heads(), batches()
+    modules, inputs = trunk_and_heads(), rule_batches()
     single = run(build(rule, mode), modules, inputs)
     ranks = ThreadRanks(2)
     ranks.patch(monkeypatch, dist)
@@ -78,7 +75,7 @@ def test_ranks_agree_with_one_process_on_the_global_batch(
 @pytest.mark.parametrize('mode', MODES)
 @pytest.mark.parametrize('rule', RULES)
 def test_resume_continues_identically(rule, mode):
-    modules, inputs = trunk_and_heads(), batches(4)
+    modules, inputs = trunk_and_heads(), rule_batches(4)
     straight = run(build(rule, mode), copy.deepcopy(modules), inputs)
     first = build(rule, mode)
     resumed_modules = copy.deepcopy(modules)
@@ -93,7 +90,7 @@ def test_resume_continues_identically(rule, mode):
 @pytest.mark.parametrize('mode', MODES)
 @pytest.mark.parametrize('rule', RULES)
 def test_loss_scaler_gives_the_same_step(rule, mode):
-    modules, inputs = trunk_and_heads(), batches()
+    modules, inputs = trunk_and_heads(), rule_batches()
     plain = run(build(rule, mode), copy.deepcopy(modules), inputs)
     scaled = build(rule, mode)
     scaled.bind_runtime(
@@ -105,7 +102,7 @@ def test_loss_scaler_gives_the_same_step(rule, mode):
 @pytest.mark.parametrize('mode', MODES)
 @pytest.mark.parametrize('rule', RULES)
 def test_bf16_autocast_step_is_finite_and_close(rule, mode):
-    modules, inputs = trunk_and_heads(), batches(2)
+    modules, inputs = trunk_and_heads(), rule_batches(2)
     plain = run(build(rule, mode), copy.deepcopy(modules), inputs)
     with torch.autocast('cpu', dtype=torch.bfloat16):
         half = run(build(rule, mode), modules, inputs)
@@ -120,7 +117,7 @@ def test_bf16_autocast_step_is_finite_and_close(rule, mode):
 
 @pytest.mark.parametrize('rule', RULES)
 def test_eval_changes_nothing(rule):
-    modules, inputs = trunk_and_heads(), batches(2)
+    modules, inputs = trunk_and_heads(), rule_batches(2)
     weighter = build(rule, 'params')
     run(weighter, modules, inputs[:1])
     before = copy.deepcopy(weighter.state_dict())
@@ -149,7 +146,7 @@ def test_two_gloo_ranks_under_ddp_give_the_global_batch_step(tmp_path):
         assert proc.returncode == 0, output[-3000:]
     ranks = [torch.load(tmp_path / f'rank{rank}.pt') for rank in range(2)]
     for (rule, mode), steps in ranks[0].items():
-        single = run(build(rule, mode), trunk_and_heads(), batches())
+        single = run(build(rule, mode), trunk_and_heads(), rule_batches())
         for step, (grads, (ref_grads, _)) in enumerate(zip(steps, single)):
             for grad, other, ref in zip(grads, ranks[1][rule, mode][step],
                                         ref_grads):

@@ -8,7 +8,8 @@ from mtlw.weighting import PCGrad
 from tests._fixtures.direction_rules import (drawn_orders, ranks_and_single,
                                              reference_gradients,
                                              scales_reference, step_gradients)
-from tests._fixtures.gradient_rules import prescribed_step, trunk_and_heads
+from tests._fixtures.gradient_rules import (GRADIENT_CASES, prescribed_step,
+                                            trunk_and_heads)
 
 
 def pcgrad_reference(grads, orders):
@@ -23,15 +24,7 @@ def pcgrad_reference(grads, orders):
     return projected.sum(0)
 
 
-CASES = {
-    'two-conflicting': [[1., 0., 2.], [-1., 1., -0.5]],
-    'two-aligned': [[1., 0., 2.], [0.5, 1., 0.5]],
-    'three-conflicting': [[1., 0.2, -0.3, 0.], [-0.8, 1., 0.1, 0.4],
-                          [-0.2, -0.9, 0.7, -1.]],
-    'three-aligned': [[1., 0.5, 0., 0.], [0.5, 1., 0.2, 0.],
-                      [0.1, 0.3, 1., 0.2]],
-    'one-zero': [[1., -1., 0.], [0., 0., 0.], [-1., 0., 1.]],
-}
+CASES = GRADIENT_CASES
 
 
 @pytest.mark.parametrize('mode', ['params', 'representation'])
@@ -62,14 +55,14 @@ def test_two_losses_by_hand():
 
 
 def test_aligned_losses_give_the_plain_sum():
-    grads = torch.tensor(CASES['three-aligned'])
+    grads = torch.tensor(CASES['three_aligned'])
     out = prescribed_step(PCGrad(), grads)
     torch.testing.assert_close(out['shared'], grads.sum(0))
 
 
 def test_the_order_matters_and_follows_the_seed():
     # g2' depends on whether g1 or g3 is projected out first
-    grads = torch.tensor(CASES['three-conflicting'])
+    grads = torch.tensor(CASES['three_conflicting'])
     results = {seed: prescribed_step(PCGrad(seed=seed), grads)['shared']
                for seed in range(8)}
     distinct = {tuple(np.round(v.numpy(), 5)) for v in results.values()}
@@ -91,7 +84,7 @@ def test_trunk_gradient_matches_the_reference(mode):
 
 
 def test_state_continues_after_a_reload():
-    grads = torch.tensor(CASES['three-conflicting'])
+    grads = torch.tensor(CASES['three_conflicting'])
     straight = PCGrad(seed=1)
     expected = [prescribed_step(straight, grads)['shared'] for _ in range(6)]
     first = PCGrad(seed=1)
@@ -117,7 +110,7 @@ def test_ranks_agree_with_one_process(mode, monkeypatch):
 
 def test_eval_uses_weight_one_and_draws_nothing():
     weighter = PCGrad(seed=5)
-    grads = torch.tensor(CASES['three-conflicting'])
+    grads = torch.tensor(CASES['three_conflicting'])
     prescribed_step(weighter.eval(), grads)
     out = prescribed_step(weighter.train(), grads)
     (orders, ) = drawn_orders(5, 3, steps=1, skip_self=False)

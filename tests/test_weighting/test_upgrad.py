@@ -9,18 +9,11 @@ from scipy.optimize import lsq_linear
 from mtlw.registry import WEIGHTERS
 from mtlw.weighting import UPGrad
 from mtlw.weighting.upgrad import upgrad_weights
-from tests._fixtures.gradient_rules import prescribed_step
+from tests._fixtures.gradient_rules import GRADIENT_CASES, prescribed_step
 from tests._fixtures.gradient_sequences import (SEQUENCE,
                                                 assert_resume_continues)
 
-CASES = {
-    'two_conflicting': [[1., 0., .5], [-2., 1., 0.]],
-    'two_aligned': [[1., .5, 0.], [2., .2, .1]],
-    'three_conflicting': [[1., 0., 0., .5], [-1., 1., 0., 0.],
-                          [0., -1., 1., .2]],
-    'three_aligned': [[1., 1., 0., 0.], [1., 0., 1., 0.], [.5, .5, .5, 0.]],
-    'one_zero': [[1., 0., 0.], [0., 0., 0.], [-1., .5, 0.]],
-}
+CASES = GRADIENT_CASES
 
 
 def reference_weights(gradients, norm_eps=1e-4, reg_eps=1e-4):
