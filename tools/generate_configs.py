@@ -149,6 +149,7 @@ class Network(NamedTuple):
     model: str  # the model fields the leaf sets, as config text
     losses: Tuple[str, ...]
     handtuned: Dict[str, float]
+    bases: Tuple[str, ...] = ()  # model bases the leaf adds, under _base_/
 
 
 def deeplab_networks() -> List[Network]:
@@ -247,7 +248,7 @@ def weighter_text(rule: str, network: Network) -> str:
 def render(setting: Setting, network: Network, rule: str) -> str:
     """The text of one DeepLabV3+ or synergy config file."""
     bases = ''.join(f",\n    '../_base_/{base}.py'"
-                    for base in setting.extra_bases)
+                    for base in setting.extra_bases + network.bases)
     if rule != 'handtuned':
         bases += f",\n    '../_base_/weighters/{rule}.py'"
     fields = f'    {setting.model_fields},\n' if setting.model_fields else ''
