@@ -210,6 +210,12 @@ DEEPLAB_RULES = tuple((net.name, ALL) for net in DEEPLAB)
 # The branch-out study (Jiao et al., Table 2) with equal weights only.
 SYNERGY_RULES = (('lateral', ALL), ) + tuple(
     (net.name, ('equal', )) for net in SYNERGY[1:])
+# Architecture families (MTAN, NDDR-CNN, MTI-Net, ...): a leaf adds its
+# network's model base (`Network.bases`) to a benchmark base of
+# `_base_/benchmarks/`, which defines data, tasks, metrics and schedule.
+ARCHITECTURE_FIELDS = 'tasks=_base_.tasks'
+# Rules of the architecture studies: static, CoV and one gradient rule.
+ARCHITECTURE_STUDY_RULES = ('equal', 'cov', 'mgda')
 SETTINGS = (
     Setting('deeplab/cityscapes', 'deeplab/cityscapes', 'Cityscapes',
             DEEPLAB, DEEPLAB_RULES, 'ResNet34'),
