@@ -15,6 +15,7 @@ from .segmentors import (DeepLabBranched, DeepLabDistilled, DeepLabJoint,
                          SemanticDepthPredictor, StereoDepthEstimator,
                          SynergyNet, WeightedEncoderDecoder)
 from .utils import DenseTask, DepthNormalization
+from .with_weighter_builder import build_with_weighter
 
 __all__ = [
     'ASPP', 'ArgmaxEncHead', 'ArgmaxFCNHead', 'CEOnlyEncHead', 'CrossStitch',
@@ -26,5 +27,5 @@ __all__ = [
     'MultiTaskDensePredictor', 'PixelwiseMultiTaskNet',
     'SemanticDepthPredictor', 'StereoDataPreprocessor',
     'StereoDepthEstimator', 'SynergyNet', 'TwelveConvDecoder',
-    'WeightedEncoderDecoder'
+    'WeightedEncoderDecoder', 'build_with_weighter'
 ]

@@ -137,26 +137,43 @@ def _distributed() -> bool:
             and torch.distributed.get_world_size() > 1)
 
 
-def with_weighter(model_cls: Type[BaseModel]) -> Type[BaseModel]:
-    """Make a weighted subclass of any MMEngine model class.
+def with_weighter(model_cls: Type[BaseModel],
+                  module: Optional[str] = None) -> Type[BaseModel]:
+    """The weighted subclass of any MMEngine model class.
+
+    One class per model class: a second call (or a call for a class that
+    has a hand-written weighted variant marked with ``weighted_variant_of``,
+    such as :class:`~mtlw.models.WeightedEncoderDecoder`) returns the class
+    made the first time, so that configs, checkpoints and ``isinstance``
+    checks agree. A class that already has a weighter is returned as it is.
 
     Example:
-        >>> WeightedFoo = MODELS.register_module(
-        ...     module=with_weighter(Foo), name='WeightedFoo')
+        >>> WeightedFoo = MODELS.register_module(module=with_weighter(Foo))
 
     Args:
         model_cls (type): A subclass of :class:`mmengine.model.BaseModel`.
+        module (str, optional): The module the new class claims to live in
+            (set it where the class is also bound to a module attribute, so
+            that it pickles and documents under that name). Defaults to the
+            module of ``model_cls``.
 
     Returns:
         type: ``Weighted<Name>``, taking ``weighter=`` and ``shared=``.
     """
-    if not issubclass(model_cls, BaseModel):
-        raise TypeError(f'{model_cls.__name__} is not an mmengine BaseModel')
+    if not (isinstance(model_cls, type) and issubclass(model_cls, BaseModel)):
+        raise TypeError(f'{getattr(model_cls, "__name__", model_cls)} is not '
+                        'an mmengine BaseModel')
+    if issubclass(model_cls, WeightedLossMixin):
+        return model_cls
+    for subclass in model_cls.__subclasses__():
+        if subclass.__dict__.get('weighted_variant_of') is model_cls:
+            return subclass
     return type(f'Weighted{model_cls.__name__}',
                 (WeightedLossMixin, model_cls),
                 dict(__doc__=f'{model_cls.__name__} with a ``weighter=``.\n\n'
                      + WeightedLossMixin.__doc__,
-                     __module__=model_cls.__module__))
+                     __module__=module or model_cls.__module__,
+                     weighted_variant_of=model_cls))
 
 
 def get_weighter(model: torch.nn.Module):

@@ -1,4 +1,4 @@
-"""Whole networks: the weighted mmseg segmentor, the multi-task bases and
+"""Whole networks: the weighted mmseg segmentors, the multi-task bases and
 nets, and the stereo depth estimator."""
 from .deeplab_branched import DeepLabBranched
 from .deeplab_distilled import DeepLabDistilled
@@ -9,10 +9,14 @@ from .semantic_depth_predictor import SemanticDepthPredictor
 from .stereo_depth_estimator import StereoDepthEstimator
 from .synergy_net import SynergyNet
 from .weighted_encoder_decoder import WeightedEncoderDecoder
+from .weighted_segmentors import (WeightedCascadeEncoderDecoder,
+                                  WeightedDepthEstimator,
+                                  WeightedMultimodalEncoderDecoder)
 
 __all__ = [
     'DeepLabBranched', 'DeepLabDistilled', 'DeepLabJoint',
     'MultiTaskDensePredictor', 'PixelwiseMultiTaskNet',
     'SemanticDepthPredictor', 'StereoDepthEstimator', 'SynergyNet',
-    'WeightedEncoderDecoder'
+    'WeightedCascadeEncoderDecoder', 'WeightedDepthEstimator',
+    'WeightedEncoderDecoder', 'WeightedMultimodalEncoderDecoder'
 ]

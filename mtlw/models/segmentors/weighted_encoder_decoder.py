@@ -20,3 +20,6 @@ class WeightedEncoderDecoder(WeightedLossMixin, EncoderDecoder):
         shared (str, optional): Shared module for gradient-based weighters,
             e.g. ``'backbone'``.
     """
+
+    #: What :func:`~mtlw.weighting.with_weighter` returns for EncoderDecoder.
+    weighted_variant_of = EncoderDecoder
