@@ -27,6 +27,7 @@ Usage::
 import argparse
 import glob
 import math
+import os
 import os.path as osp
 import sys
 from typing import Dict, List, NamedTuple, Tuple
@@ -150,6 +151,7 @@ class Network(NamedTuple):
     losses: Tuple[str, ...]
     handtuned: Dict[str, float]
     bases: Tuple[str, ...] = ()  # model bases the leaf adds, under _base_/
+    params_mode: bool = False  # no shared output: gradient rules on params
 
 
 def deeplab_networks() -> List[Network]:
@@ -216,6 +218,34 @@ SYNERGY_RULES = (('lateral', ALL), ) + tuple(
 ARCHITECTURE_FIELDS = 'tasks=_base_.tasks'
 # Rules of the architecture studies: static, CoV and one gradient rule.
 ARCHITECTURE_STUDY_RULES = ('equal', 'cov', 'mgda')
+# Loss terms of the SynthScenes 3-task benchmark.
+SYNTHSCENES_3TASK_TERMS = (
+    'depth.loss_log_l1', 'depth.loss_range_min', 'depth.loss_range_max',
+    'normal.loss_cos', 'normal.loss_unit', 'seg.loss_ce', 'seg.loss_range')
+
+
+def expert_mixture_networks() -> List[Network]:
+    """MMoE, CGC, DSelect-k and PLE (experts = encoders), and LTB."""
+    ones = {key: 1.0 for key in SYNTHSCENES_3TASK_TERMS}
+    mixtures = [('mmoe', 'MMoE', 'MMoE (4 experts)'),
+                ('cgc', 'CGC', 'CGC (4 shared + 1 per task)'),
+                ('dselect_k', 'DSelectK', 'DSelect-k (4 experts, k = 2)'),
+                ('ple', 'PLE', 'PLE (1 shared + 1 per task, every stage)')]
+    networks = [
+        Network(name, title, f"type='{kind}'", SYNTHSCENES_3TASK_TERMS, ones,
+                bases=('models/expert_mixture_r50', ), params_mode=True)
+        for name, kind, title in mixtures]
+    networks.append(Network(
+        'ltb', 'Learning to Branch', "type='LTB'", SYNTHSCENES_3TASK_TERMS,
+        ones, bases=('models/ltb_r50', ), params_mode=True))
+    return networks
+
+
+EXPERT_MIXTURES = tuple(expert_mixture_networks())
+# The SynthScenes twins: ResNet10-T experts, 8-32-wide decoders.
+EXPERT_MIXTURE_TWIN = (
+    ARCHITECTURE_FIELDS + ",\n    backbone=dict(model_name='resnet10t'),\n"
+    '    decoder=dict(in_channels=512, channels=(32, 32, 16, 16, 8, 8))')
 SETTINGS = (
     Setting('deeplab/cityscapes', 'deeplab/cityscapes', 'Cityscapes',
             DEEPLAB, DEEPLAB_RULES, 'ResNet34'),
@@ -232,6 +262,15 @@ SETTINGS = (
     Setting('synergy/synthscenes', 'synergy/synthscenes',
             'SynthScenes (CPU twin)', SYNERGY, SYNERGY_RULES,
             'ResNet18, narrow branches'),
+    Setting('mixture_of_experts/synthscenes', 'benchmarks/synthscenes_3task',
+            'SynthScenes 3 tasks (CPU twin)', EXPERT_MIXTURES[:4],
+            tuple((net.name, ALL) for net in EXPERT_MIXTURES[:4]),
+            'ResNet10-T experts', model_fields=EXPERT_MIXTURE_TWIN
+            + ',\n    img_size=_base_.img_size'),
+    Setting('ltb/synthscenes', 'benchmarks/synthscenes_3task',
+            'SynthScenes 3 tasks (CPU twin)', EXPERT_MIXTURES[4:],
+            (('ltb', ALL), ), 'ResNet10-T columns',
+            model_fields=EXPERT_MIXTURE_TWIN),
     Setting('synergy/synthscenes_weak', 'synergy/synthscenes',
             'SynthScenes unpaired depth / semantics (CPU twin)', SYNERGY[:1],
             (('lateral', ALL), ), 'ResNet18, narrow branches',
@@ -248,6 +287,8 @@ def weighter_text(rule: str, network: Network) -> str:
         return f"dict(type='StaticWeighting', weights={{{weights}\n    }})"
     if rule == 'uncertainty':
         return f'dict(_base_.weighter, num_losses={len(network.losses)})'
+    if rule == 'mgda' and network.params_mode:
+        return "dict(_base_.weighter, mode='params')"
     return '_base_.weighter'
 
 
@@ -312,6 +353,9 @@ DATA = {
     'synergy/synthscenes_weak':
         'SynthScenes 64 x 128: 32 depth-only + 32 label-only scenes',
     'synergy/synthscenes': 'SynthScenes 64 x 128: 6 classes + depth',
+    'mixture_of_experts/synthscenes':
+        'SynthScenes 64 x 128: depth, normals, 6 classes',
+    'ltb/synthscenes': 'SynthScenes 64 x 128: depth, normals, 6 classes',
 }
 # SynthScenes numbers measured so far, from the family pages (one run
 # each; pixelwise: the mean of two seeds). Empty cells: not measured.
@@ -353,6 +397,10 @@ FOLDERS = dict(
     deeplab=('DeepLabV3+ joint / branched / distilled: semantics + depth',
              'deeplab_synergy.md'),
     synergy=('The synergy net: semantics + depth', 'deeplab_synergy.md'),
+    mixture_of_experts=('MMoE, CGC, DSelect-k, PLE: gated encoder experts',
+                        'mixture_of_experts.md'),
+    ltb=('Learning to Branch: a learned tree of task columns',
+         'mixture_of_experts.md'),
 )
 
 
@@ -501,6 +549,7 @@ def out_of_date(files: Dict[str, str], root: str = ROOT) -> Dict[str, str]:
 def write(files: Dict[str, str], root: str = ROOT) -> None:
     """Write each file (path relative to ``root`` -> text)."""
     for path, text in files.items():
+        os.makedirs(osp.dirname(osp.join(root, path)), exist_ok=True)
         with open(osp.join(root, path), 'w') as file:
             file.write(text)
 

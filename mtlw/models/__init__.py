@@ -1,31 +1,37 @@
 """mtlw's models, in mmseg's rooms: backbones, necks, heads, losses, data
 preprocessors, whole networks (segmentors) and the pieces they share
 (utils)."""
-from .backbones import DeepLabEncoder, EncoderColumns
+from .backbones import DeepLabEncoder, EncoderColumns, EncoderStages
 from .data_preprocessors import (MultiTaskDataPreprocessor,
                                  StereoDataPreprocessor)
-from .decode_heads import (ASPP, ArgmaxEncHead, ArgmaxFCNHead,
-                           CEOnlyEncHead, DeepLabV3PlusDecoder,
-                           DeepLabV3PlusHead, DisparityDecoder,
-                           TwelveConvDecoder)
+from .decode_heads import (ASPP, ArgmaxEncHead, ArgmaxFCNHead, CEOnlyEncHead,
+                           DeepLabV3PlusDecoder, DeepLabV3PlusHead,
+                           DisparityDecoder, TwelveConvDecoder)
 from .losses import MonodepthLoss
-from .necks import CrossStitch, CrossTaskDistillation, LateralSharingUnit
-from .segmentors import (DeepLabBranched, DeepLabDistilled, DeepLabJoint,
-                         MultiTaskDensePredictor, PixelwiseMultiTaskNet,
-                         SemanticDepthPredictor, StereoDepthEstimator,
-                         SynergyNet, WeightedEncoderDecoder)
+from .necks import (CrossStitch, CrossTaskDistillation, DSelectGate,
+                    LateralSharingUnit, SoftmaxGate)
+from .segmentors import (CGC, LTB, PLE, DeepLabBranched, DeepLabDistilled,
+                         DeepLabJoint, DSelectK, MMoE, MultiTaskDensePredictor,
+                         PixelwiseMultiTaskNet, SemanticDepthPredictor,
+                         StereoDepthEstimator, SynergyNet,
+                         WeightedCascadeEncoderDecoder, WeightedDepthEstimator,
+                         WeightedEncoderDecoder,
+                         WeightedMultimodalEncoderDecoder)
 from .utils import DenseTask, DepthNormalization
 from .with_weighter_builder import build_with_weighter
 
 __all__ = [
-    'ASPP', 'ArgmaxEncHead', 'ArgmaxFCNHead', 'CEOnlyEncHead', 'CrossStitch',
-    'CrossTaskDistillation',
-    'DeepLabBranched', 'DeepLabDistilled', 'DeepLabEncoder', 'DeepLabJoint',
-    'DeepLabV3PlusDecoder', 'DeepLabV3PlusHead', 'DenseTask',
-    'DepthNormalization', 'DisparityDecoder', 'EncoderColumns',
-    'LateralSharingUnit', 'MonodepthLoss', 'MultiTaskDataPreprocessor',
-    'MultiTaskDensePredictor', 'PixelwiseMultiTaskNet',
-    'SemanticDepthPredictor', 'StereoDataPreprocessor',
+    'ASPP', 'ArgmaxEncHead', 'ArgmaxFCNHead', 'CEOnlyEncHead', 'CGC',
+    'CrossStitch', 'CrossTaskDistillation', 'DSelectGate', 'DSelectK',
+    'DeepLabBranched', 'DeepLabDistilled', 'DeepLabEncoder',
+    'DeepLabJoint', 'DeepLabV3PlusDecoder', 'DeepLabV3PlusHead',
+    'DenseTask', 'DepthNormalization', 'DisparityDecoder',
+    'EncoderColumns', 'EncoderStages', 'LTB', 'LateralSharingUnit', 'MMoE',
+    'MonodepthLoss', 'MultiTaskDataPreprocessor',
+    'MultiTaskDensePredictor', 'PLE', 'PixelwiseMultiTaskNet',
+    'SemanticDepthPredictor', 'SoftmaxGate', 'StereoDataPreprocessor',
     'StereoDepthEstimator', 'SynergyNet', 'TwelveConvDecoder',
-    'WeightedEncoderDecoder', 'build_with_weighter'
+    'WeightedCascadeEncoderDecoder', 'WeightedDepthEstimator',
+    'WeightedEncoderDecoder', 'WeightedMultimodalEncoderDecoder',
+    'build_with_weighter'
 ]

@@ -31,8 +31,8 @@ from .stch import STCH
 from .uncertainty_weighting import UncertaintyWeighting
 from .upgrad import UPGrad
 from .utils.min_norm_solver import min_norm_solver
-from .weighted_model import (WeightedLossMixin, get_weighter, reduce_loss_dict,
-                             with_weighter)
+from .weighted_model import (REGULARIZER_PREFIX, WeightedLossMixin,
+                             get_weighter, reduce_loss_dict, with_weighter)
 
 __all__ = [
     # the base classes and the contract
@@ -49,5 +49,5 @@ __all__ = [
     'SDMGrad', 'UPGrad',
     # models and partial labels
     'LABELLED', 'WeightedLossMixin', 'get_weighter', 'present_terms',
-    'reduce_loss_dict', 'with_weighter'
+    'REGULARIZER_PREFIX', 'reduce_loss_dict', 'with_weighter'
 ]

@@ -11,6 +11,10 @@ from mtlw.registry import WEIGHTERS
 from .partial_labels import label_presence, present_terms
 
 DEFAULT_WEIGHTER = dict(type='StaticWeighting')
+#: Prefix of loss terms that a method adds unweighted (a regulariser of the
+#: network itself, e.g. DSelect-k's gate entropy): the weighter never sees
+#: them, the total includes them with weight 1.
+REGULARIZER_PREFIX = 'reg.'
 
 
 def reduce_loss_dict(losses: Dict[str, object]
@@ -59,6 +63,10 @@ class WeightedLossMixin:
     the rule of :mod:`mtlw.weighting.partial_labels`: at a step where some
     task has no labelled sample on some rank, the weighter weighs with its
     statistics frozen (:meth:`BaseWeighter.weigh_frozen`).
+
+    Regularisers of the network itself (terms named ``reg.<name>``, e.g.
+    DSelect-k's gate entropy) are not the weighter's: they join the total
+    with weight 1, as the methods that define them add them.
 
     Use it first among the bases, or through :func:`with_weighter`::
 
@@ -119,14 +127,17 @@ class WeightedLossMixin:
             values: the total, each unweighted term and the other values.
         """
         terms, others = reduce_loss_dict(losses)
+        regularizers = {name: terms.pop(name) for name in list(terms)
+                        if name.startswith(REGULARIZER_PREFIX)}
         presence = (label_presence if self.weighter.weighs_partial_on_device
                     else present_terms)
         total, _ = self.weighter(terms, present=presence(terms, others))
+        total = total + sum(regularizers.values())
         if self.weighter.masked_step and _distributed():
             total = total + self._zero_on_every_parameter()
         log_vars = OrderedDict(loss=total.detach())
-        log_vars.update(
-            (name, value.detach()) for name, value in terms.items())
+        log_vars.update((name, value.detach()) for name, value in
+                        {**terms, **regularizers}.items())
         log_vars.update(others)
         return total, log_vars
 

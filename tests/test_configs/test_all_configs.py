@@ -29,6 +29,8 @@ REPRESENTATIVES = [
     'pixelwise/nyuv2_mobilenetv2_crossstitch_lsb.py',
     'deeplab/synthscenes_distilled_uncertainty.py',
     'synergy/synthscenes_weak_lateral_cov.py',
+    'mixture_of_experts/synthscenes_ple_mgda.py',
+    'ltb/synthscenes_ltb_cov.py',
 ]
 spec = importlib.util.spec_from_file_location(
     'generate_configs', osp.join(ROOT, 'tools', 'generate_configs.py'))
@@ -60,8 +62,11 @@ def chain_depth(path: str) -> int:
 def test_there_are_configs_in_every_family_folder():
     folders = {osp.relpath(path, CONFIG_DIR).split(os.sep)[0]
                for path in LEAVES}
-    assert folders == {'deeplab', 'encnet', 'monodepth', 'pixelwise',
-                       'synergy'}
+    # Every folder is described (its README title and docs page) and every
+    # described folder holds configs.
+    assert folders == set(generator.FOLDERS)
+    assert {'deeplab', 'encnet', 'monodepth', 'pixelwise',
+            'synergy'} <= folders
     assert len(LEAVES) > 250
 
 

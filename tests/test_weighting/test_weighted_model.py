@@ -95,3 +95,15 @@ def test_train_step_under_bf16_autocast(monkeypatch):
     assert torch.isfinite(log_vars['loss'])
     assert not torch.equal(before, model.trunk.weight)
     assert model.weighter.latest_weights.dtype == torch.float32
+
+
+def test_regularizer_terms_join_the_total_unweighted():
+    model = ToyTwoLossModel(weighter=dict(
+        type='StaticWeighting',
+        weights={'seg.loss_ce': 3.0, 'seg.loss_aux': 1.0}, normalize=True))
+    losses = dict(LOSSES, **{'reg.loss_gate': torch.tensor(0.5)})
+    total, log_vars = model.parse_losses(losses)
+    # The weighter sees only the two task terms (its weights name no other).
+    assert total.item() == pytest.approx(0.75 * 2.0 + 0.25 * 2.5 + 0.5)
+    assert model.weighter.loss_names == ['seg.loss_ce', 'seg.loss_aux']
+    assert log_vars['reg.loss_gate'].item() == pytest.approx(0.5)

@@ -1,9 +1,12 @@
-"""Modules that exchange features between task columns or branches."""
+"""Modules that exchange features between task columns or branches, and
+the gates that mix experts."""
 from .cross_stitch import CrossStitch, cross_stitch
 from .cross_task_distillation import CrossTaskDistillation
+from .dselect_gate import DSelectGate
 from .lateral_sharing_unit import LateralSharingUnit
+from .softmax_gate import SoftmaxGate
 
 __all__ = [
-    'CrossStitch', 'CrossTaskDistillation', 'LateralSharingUnit',
-    'cross_stitch'
+    'CrossStitch', 'CrossTaskDistillation', 'DSelectGate',
+    'LateralSharingUnit', 'SoftmaxGate', 'cross_stitch'
 ]

@@ -1,10 +1,15 @@
 """Whole networks: the weighted mmseg segmentors, the multi-task bases and
 nets, and the stereo depth estimator."""
+from .cgc import CGC
 from .deeplab_branched import DeepLabBranched
 from .deeplab_distilled import DeepLabDistilled
 from .deeplab_joint import DeepLabJoint
+from .dselect_k import DSelectK
+from .ltb import LTB
+from .mmoe import MMoE
 from .multitask_dense_predictor import MultiTaskDensePredictor
 from .pixelwise_multitask_net import PixelwiseMultiTaskNet
+from .ple import PLE
 from .semantic_depth_predictor import SemanticDepthPredictor
 from .stereo_depth_estimator import StereoDepthEstimator
 from .synergy_net import SynergyNet
@@ -14,9 +19,10 @@ from .weighted_segmentors import (WeightedCascadeEncoderDecoder,
                                   WeightedMultimodalEncoderDecoder)
 
 __all__ = [
-    'DeepLabBranched', 'DeepLabDistilled', 'DeepLabJoint',
-    'MultiTaskDensePredictor', 'PixelwiseMultiTaskNet',
-    'SemanticDepthPredictor', 'StereoDepthEstimator', 'SynergyNet',
-    'WeightedCascadeEncoderDecoder', 'WeightedDepthEstimator',
-    'WeightedEncoderDecoder', 'WeightedMultimodalEncoderDecoder'
+    'CGC', 'DSelectK', 'DeepLabBranched', 'DeepLabDistilled',
+    'DeepLabJoint', 'LTB', 'MMoE', 'MultiTaskDensePredictor', 'PLE',
+    'PixelwiseMultiTaskNet', 'SemanticDepthPredictor',
+    'StereoDepthEstimator', 'SynergyNet', 'WeightedCascadeEncoderDecoder',
+    'WeightedDepthEstimator', 'WeightedEncoderDecoder',
+    'WeightedMultimodalEncoderDecoder'
 ]

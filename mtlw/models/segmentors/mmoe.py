@@ -1,0 +1,100 @@
+"""Multi-gate Mixture-of-Experts for dense prediction."""
+from typing import Dict, List, Optional, Sequence
+
+import torch
+from mmengine.model import ModuleDict, ModuleList
+from torch import Tensor
+
+from mtlw.registry import MODELS
+from mtlw.weighting import REGULARIZER_PREFIX
+from ..backbones.encoder_columns import last_feature
+from .multitask_dense_predictor import MultiTaskDensePredictor
+
+
+def mix_experts(features: List[Tensor], weights: Tensor) -> Tensor:
+    """``sum_e weights[:, e] * features[e]`` per sample."""
+    return torch.einsum('be,ebchw->bchw', weights, torch.stack(features))
+
+
+@MODELS.register_module()
+class MMoE(MultiTaskDensePredictor):
+    """Ma et al., "Modeling Task Relationships in Multi-task Learning with
+    Multi-gate Mixture-of-Experts" (KDD 2018), for dense prediction as
+    LibMTL adapts it: the experts are whole encoders, each task's gate reads
+    the flattened input image and weighs the experts' last feature maps per
+    sample, and the task's decoder reads the mixture.
+
+    ``num_task_experts > 0`` adds experts that only one task's gate sees
+    (:class:`CGC`); another ``gate`` (:class:`DSelectGate`) gives
+    :class:`DSelectK`. Gates with a ``regularizer()`` add it to the loss as
+    ``reg.<task>_gate``, unweighted.
+
+    Gradient-based weighters differentiate against ``shared='experts'`` in
+    ``mode='params'``; there is no single shared representation (each task
+    mixes the experts its own way), so ``mode='representation'`` does not
+    apply.
+
+    Args:
+        tasks (dict[str, dict]): See :class:`MultiTaskDensePredictor`.
+        backbone (dict): Config of one expert (an encoder whose last map is
+            used).
+        decoder (dict): Decoder config without ``out_channels``.
+        img_size (Sequence[int]): (H, W) of the training images: the gates
+            read the whole flattened (3, H, W) input.
+        num_experts (int): Experts shared by all tasks. Defaults to 4.
+        num_task_experts (int): Experts of each task alone. Defaults to 0.
+        gate (dict, optional): Gate config without ``input_shape`` and
+            ``num_experts``, merged into the default :class:`SoftmaxGate`
+            (:class:`DSelectGate` for :class:`DSelectK`).
+        **kwargs: ``data_preprocessor``, ``weighter``, ``shared``,
+            ``partial_labels``, ``init_cfg`` of
+            :class:`MultiTaskDensePredictor`.
+    """
+
+    default_gate = dict(type='SoftmaxGate')
+
+    def __init__(self, tasks: Dict[str, dict], backbone: dict, decoder: dict,
+                 img_size: Sequence[int], num_experts: int = 4,
+                 num_task_experts: int = 0, gate: Optional[dict] = None,
+                 **kwargs) -> None:
+        super().__init__(tasks, **kwargs)
+        if num_experts < 1 or num_task_experts < 0:
+            raise ValueError(f'{type(self).__name__} needs num_experts >= 1 '
+                             f'and num_task_experts >= 0, got {num_experts} '
+                             f'and {num_task_experts}')
+        self.experts = ModuleList(
+            MODELS.build(backbone) for _ in range(num_experts))
+        self.task_experts = ModuleDict({
+            name: ModuleList(
+                MODELS.build(backbone) for _ in range(num_task_experts))
+            for name in self.tasks
+        })
+        gate = dict(self.default_gate, **(gate or {}),
+                    input_shape=(3, *img_size),
+                    num_experts=num_experts + num_task_experts)
+        self.gates = ModuleDict(
+            {name: MODELS.build(gate) for name in self.tasks})
+        self.decoders = ModuleDict({
+            name: MODELS.build(dict(decoder, out_channels=task.channels))
+            for name, task in self.tasks.items()
+        })
+
+    def forward_tasks(self, inputs: Tensor) -> Dict[str, Tensor]:
+        """Each task's decoder on its gate's mixture of the experts."""
+        shared = [last_feature(expert(inputs)) for expert in self.experts]
+        maps = {}
+        for name, decoder in self.decoders.items():
+            own = [last_feature(expert(inputs))
+                   for expert in self.task_experts[name]]
+            mixture = mix_experts(shared + own, self.gates[name](inputs))
+            maps[name] = decoder(mixture)
+        return maps
+
+    def loss(self, inputs: Tensor, data_samples: List) -> Dict[str, Tensor]:
+        """The tasks' terms and the gates' regularisers (``reg.*``)."""
+        losses = super().loss(inputs, data_samples)
+        for name, gate in self.gates.items():
+            if hasattr(gate, 'regularizer'):
+                losses[f'{REGULARIZER_PREFIX}{name}_gate'] = \
+                    gate.regularizer()
+        return losses
