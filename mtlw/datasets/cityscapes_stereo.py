@@ -65,14 +65,14 @@ class CityscapesStereoDataset(BaseStereoFileDataset):
                      disparity_path=_partner(left, 'disparity'))
                 for left in lefts]
 
-    def camera(self, width: int) -> Tuple[float, float]:
+    def camera(self, info: dict, width: int) -> Tuple[float, float]:
         return CITYSCAPES_FOCAL * width / 2048, CITYSCAPES_BASELINE
 
     def load_gt_depth(self, info: dict, size: Tuple[int, int]) -> np.ndarray:
         path = info['disparity_path']
         png = check_disparity_png(read_image(path, 'unchanged'), path, size)
         width = png.shape[1]
-        return disparity_png_to_depth(png, focal=self.camera(width)[0])
+        return disparity_png_to_depth(png, focal=self.camera(info, width)[0])
 
 
 def _partner(left_path: str, kind: str) -> str:
