@@ -96,7 +96,8 @@ def read_kitti_list(path: str, img_suffix: str = '.jpg'
     Lines are ``left right`` (monodepth's lists) or ``<date>/<drive> <frame>``
     with an optional side ``l`` (monodepth2's and the CoV-Weighting authors'
     lists), which name ``<date>/<drive>/image_02/data/<frame><img_suffix>``
-    and its ``image_03`` partner. Blank lines and ``#`` comments are skipped.
+    (the frame zero-padded to 10 digits) and its ``image_03`` partner.
+    Blank lines and ``#`` comments are skipped.
 
     Args:
         path (str): The list file.
@@ -115,8 +116,9 @@ def read_kitti_list(path: str, img_suffix: str = '.jpg'
                 pairs.append((parts[0], parts[1]))
             elif len(parts) in (2, 3) and parts[1].isdigit() and \
                     parts[2:] in ([], ['l']):
+                frame = f'{int(parts[1]):010d}'  # monodepth2 may not pad
                 pairs.append(tuple(
-                    f'{parts[0]}/image_0{cam}/data/{parts[1]}{img_suffix}'
+                    f'{parts[0]}/image_0{cam}/data/{frame}{img_suffix}'
                     for cam in (2, 3)))
             else:
                 raise ValueError(f'{path}:{number}: expected one of\n'

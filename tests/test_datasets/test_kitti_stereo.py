@@ -70,7 +70,7 @@ def test_kitti_lists_in_both_formats(tmp_path):
     path = tmp_path / 'list.txt'
     path.write_text('# source: somewhere\n'
                     '2011_09_26/2011_09_26_drive_0002_sync 0000000069 l\n'
-                    '2011_09_26/2011_09_26_drive_0002_sync 0000000070\n\n'
+                    '2011_09_26/2011_09_26_drive_0002_sync 70\n\n'
                     'a/b/image_02/data/1.png a/b/image_03/data/1.png\n')
     drive = '2011_09_26/2011_09_26_drive_0002_sync'
     assert read_kitti_list(str(path), '.png') == [
