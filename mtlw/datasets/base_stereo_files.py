@@ -1,7 +1,7 @@
 """The file-reading side shared by the real stereo datasets (KITTI,
 Cityscapes)."""
 import os.path as osp
-from typing import Callable, List, Sequence, Tuple, Union
+from typing import Callable, Sequence, Tuple, Union
 
 import numpy as np
 from mmengine.dataset import BaseDataset
@@ -14,8 +14,8 @@ class BaseStereoFileDataset(BaseDataset):
 
     A subclass lists the samples in :meth:`load_data_list` (``img_path``,
     ``img_right_path``, and whatever :meth:`load_gt_depth` needs) and gives
-    the camera in :meth:`camera`. :meth:`get_data_info` reads both views
-    (H, W, 3 uint8 BGR, as mmcv loads), crops the bottom ``crop_bottom``
+    each sample's camera in :meth:`camera`. :meth:`get_data_info` reads both
+    views (H, W, 3 uint8 BGR, as mmcv loads), crops the bottom ``crop_bottom``
     fraction of both (and of the depth), and returns ``img``, ``img_right``,
     optionally ``gt_depth_map`` (H, W float32 metres, 0 invalid), ``focal``
     (pixels at the original width), ``baseline`` (metres), ``img_shape``,
@@ -54,8 +54,9 @@ class BaseStereoFileDataset(BaseDataset):
                          serialize_data=serialize_data, lazy_init=lazy_init,
                          max_refetch=max_refetch, **kwargs)
 
-    def camera(self, width: int) -> Tuple[float, float]:
-        """``(focal in pixels, baseline in metres)`` for an image width."""
+    def camera(self, info: dict, width: int) -> Tuple[float, float]:
+        """``(focal in pixels, baseline in metres)`` of sample ``info`` for
+        an image ``width`` pixels wide."""
         raise NotImplementedError
 
     def load_gt_depth(self, info: dict, size: Tuple[int, int]) -> np.ndarray:
@@ -79,27 +80,12 @@ class BaseStereoFileDataset(BaseDataset):
             fields['gt_depth_map'] = depth.astype(np.float32)
         keep = height - int(round(self.crop_bottom * height))
         fields = {key: value[:keep] for key, value in fields.items()}
-        focal, baseline = self.camera(width)
+        focal, baseline = self.camera(info, width)
         info.update(fields)
         info.update(img_shape=(keep, width), ori_shape=(keep, width),
                     focal=focal, baseline=baseline,
                     seg_fields=[key for key in fields if key != 'img'])
         return info
-
-
-def read_pair_list(path: str) -> List[Tuple[str, str]]:
-    """``(left, right)`` relative paths from a file with one pair a line."""
-    with open(path) as file:
-        lines = [line.split() for line in file]
-    pairs = []
-    for number, parts in enumerate(lines, 1):
-        if not parts:
-            continue
-        if len(parts) != 2:
-            raise ValueError(f'{path}:{number}: expected "left right", got '
-                             f'{" ".join(parts)!r}')
-        pairs.append(tuple(parts))
-    return pairs
 
 
 def checked_file(path: str, what: str) -> str:

@@ -175,7 +175,8 @@ class TaskonomyDataset(BaseDataset):
                 f'Taskonomy view list {self.ann_file!r} does not exist; it '
                 'holds lines "<building> point_<p>_view_<v>"')
         with open(self.ann_file) as file:
-            rows = [line.split() for line in file if line.strip()]
+            rows = [line.split() for line in file
+                    if line.strip() and not line.startswith('#')]
         bad = [row for row in rows if len(row) != 2]
         if bad:
             raise ValueError(f'{self.ann_file}: lines must be "<building> '
@@ -183,16 +184,7 @@ class TaskonomyDataset(BaseDataset):
         return [tuple(row) for row in rows]
 
     def _scan_views(self) -> List[Tuple[str, str]]:
-        views = []
-        for building in self.buildings:
-            folder = osp.join(self.data_root, building, 'rgb')
-            if not osp.isdir(folder):
-                raise FileNotFoundError(
-                    f'Taskonomy folder {folder!r} does not exist. Expected '
-                    f'layout:\n{LAYOUT}\nSee {DOCS_PAGE}.')
-            views += [(building, match[1]) for match in
-                      map(_VIEW.match, sorted(os.listdir(folder))) if match]
-        return views
+        return scan_views(self.data_root, self.buildings)
 
     def get_data_info(self, idx: int) -> dict:
         """Read and decode the view's image and labels."""
@@ -210,6 +202,22 @@ class TaskonomyDataset(BaseDataset):
         info.update(img_shape=tuple(size), ori_shape=tuple(size),
                     reduce_zero_label=False, seg_fields=fields)
         return info
+
+
+def scan_views(data_root: str,
+               buildings: Sequence[str]) -> List[Tuple[str, str]]:
+    """``(building, 'point_<p>_view_<v>')`` of every RGB view of
+    ``buildings``, in building order, views sorted by file name."""
+    views = []
+    for building in buildings:
+        folder = osp.join(data_root, building, 'rgb')
+        if not osp.isdir(folder):
+            raise FileNotFoundError(
+                f'Taskonomy folder {folder!r} does not exist. Expected '
+                f'layout:\n{LAYOUT}\nSee {DOCS_PAGE}.')
+        views += [(building, match[1]) for match in
+                  map(_VIEW.match, sorted(os.listdir(folder))) if match]
+    return views
 
 
 def resize(image: np.ndarray, size: Sequence[int],

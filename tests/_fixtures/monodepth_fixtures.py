@@ -9,6 +9,7 @@ import numpy as np
 DRIVE = '2011_09_26/2011_09_26_drive_0002_sync'
 KITTI_SIZE = (6, 1242)  # a real KITTI width: the focal comes from it
 FOCAL, CX, CY = 100.0, 600.0, 3.0
+BASELINE = 0.5327  # metres, from P_rect_03's x translation -FOCAL * b
 # velodyne (x forward, y left, z up) to camera (x right, y down, z forward)
 VELO_R = [0, -1, 0, 0, 0, -1, 1, 0, 0]
 POINTS = np.array([
@@ -25,11 +26,13 @@ def write_kitti(root, frames=('0000000069', '0000000070')):
     date_dir = osp.join(root, '2011_09_26')
     os.makedirs(date_dir, exist_ok=True)
     projection = [FOCAL, 0, CX, 0, 0, FOCAL, CY, 0, 0, 0, 1, 0]
+    right = [FOCAL, 0, CX, -FOCAL * BASELINE, 0, FOCAL, CY, 0, 0, 0, 1, 0]
     with open(osp.join(date_dir, 'calib_cam_to_cam.txt'), 'w') as file:
         file.write('calib_time: 09-Jan-2012 13:57:47\n'
                    f'S_rect_02: {KITTI_SIZE[1]:e} {KITTI_SIZE[0]:e}\n'
                    f'R_rect_00: {" ".join(map(str, np.eye(3).ravel()))}\n'
-                   f'P_rect_02: {" ".join(map(str, projection))}\n')
+                   f'P_rect_02: {" ".join(map(str, projection))}\n'
+                   f'P_rect_03: {" ".join(map(str, right))}\n')
     with open(osp.join(date_dir, 'calib_velo_to_cam.txt'), 'w') as file:
         file.write(f'R: {" ".join(map(str, VELO_R))}\nT: 0 0 0\n')
     lines = []

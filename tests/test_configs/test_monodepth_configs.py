@@ -69,14 +69,22 @@ def test_the_paper_settings():
         assert cfg.img_scale == (256, 512)
         # Cityscapes-trained models are evaluated on KITTI Eigen too
         assert cfg.val_dataloader.dataset.type == 'KittiStereoDataset'
+        # the authors' evaluation: the 652 frames with improved ground
+        # truth, no crop, 1e-3 .. 80 m
+        assert cfg.val_dataloader.dataset.ann_file == \
+            'split:kitti/eigen_benchmark_test_files.txt'
+        assert cfg.val_dataloader.dataset.gt_depth == 'png'
         assert cfg.val_evaluator == dict(type='PerImageDepthMetric',
                                          min_depth=1e-3,
-                                         max_depth=80.0, crop='garg')
+                                         max_depth=80.0, crop=None)
     assert kitti.train_cfg.max_epochs == 30 and not kitti.param_scheduler
     assert city.train_cfg.max_epochs == 100
     assert city.param_scheduler[0].milestones == [30, 40]
     assert city.param_scheduler[0].gamma == 0.5
     assert city.train_dataloader.dataset.crop_bottom == 0.2
+    assert tuple(city.train_dataloader.dataset.split) == ('train',
+                                                          'train_extra')
+    assert kitti.model.loss.padding_mode == 'zeros'
 
 
 def test_handtuned_and_single_loss_weights():
@@ -152,7 +160,10 @@ def shrink(cfg: Config, data_root: str, work_dir: str) -> None:
             dataset.num_samples, dataset.img_size = 4, (32, 64)
             continue
         if dataset.type == 'CityscapesStereoDataset':
-            dataset.data_root = write_cityscapes(osp.join(data_root, 'city'))
+            dataset.data_root = osp.join(data_root, 'city')
+            for split in dataset.split:
+                write_cityscapes(dataset.data_root, split)
+            dataset.indices = 2  # one batch, of the first split
         else:
             dataset.data_root = write_kitti(osp.join(data_root, 'kitti'))
             dataset.ann_file = 'eigen_test_files.txt'

@@ -51,6 +51,21 @@ def test_cityscapes_pairs_cropped_with_depth(tmp_path):
     assert np.count_nonzero(depth.numpy()) == 1
 
 
+def test_cityscapes_several_splits_like_the_authors_training_list(tmp_path):
+    root = write_cityscapes(str(tmp_path), 'train')
+    write_cityscapes(root, 'train_extra')
+    dataset = DATASETS.build(dict(type='CityscapesStereoDataset',
+                                  data_root=root,
+                                  split=('train', 'train_extra')))
+    paths = [dataset.get_data_info(i)['img_path'] for i in range(len(dataset))]
+    assert [p.split(os.sep)[-3] for p in paths] == [
+        'train', 'train', 'train_extra', 'train_extra']
+    with pytest.raises(ValueError, match=r"split must be one of .* got "
+                                         r"\('train', 'extra'\)"):
+        DATASETS.build(dict(type='CityscapesStereoDataset', data_root=root,
+                            split=('train', 'extra')))
+
+
 def test_cityscapes_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match=r'(?s)Data root .* does not '
                                                 r'exist.*rightImg8bit'):

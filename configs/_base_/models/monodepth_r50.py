@@ -14,6 +14,6 @@ model = dict(
         in_channels=[64, 256, 512, 1024, 2048],
         channels=[256, 128, 64, 32, 16],
         num_scales=4),
-    loss=dict(type='MonodepthLoss', num_scales=4),
+    loss=dict(type='MonodepthLoss', num_scales=4, padding_mode='zeros'),
     post_process=True,
     weighter=dict(type='StaticWeighting'))

@@ -45,11 +45,13 @@ class PerImageDepthMetric(BaseMetric):
     """Depth errors per image, averaged over images (monodepth protocol).
 
     Beside what mmseg's ``DepthMetric`` computes, it clamps the
-    predictions, offers the Garg crop and writes per-image records for the
-    win rate (``output_file``). For each image, the ground-truth pixels with
-    ``min_depth < gt < max_depth`` (and inside the optional crop) are
-    scored; the prediction is first clamped to ``[min_depth, max_depth]``,
-    as monodepth's KITTI evaluation does (80 m cap by default). Each metric of
+    predictions, offers the Garg and Eigen crops and writes per-image
+    records for the win rate (``output_file``). For each image, the
+    ground-truth pixels with ``min_depth < gt < max_depth`` (and inside the
+    optional crop) are scored; the prediction is first clamped to
+    ``[min_depth, max_depth]``, as monodepth's and the CoV-Weighting
+    authors' KITTI evaluations do (80 m cap by default; a prediction of 0,
+    e.g. from a zero disparity, becomes ``min_depth``). Each metric of
     :func:`mtlw.evaluation.functional.depth_errors.depth_errors` is computed
     per image and averaged over the images (images without a valid pixel are
     skipped and counted in the log).
@@ -66,7 +68,8 @@ class PerImageDepthMetric(BaseMetric):
             truth). Defaults to 1e-3.
         max_depth (float): Upper depth bound (the cap). Defaults to 80.
         crop (str, optional): ``'garg'`` or ``'eigen'`` evaluation crop
-            (KITTI Eigen split), or None for the whole image.
+            (KITTI Eigen split), or None for the whole image (the
+            CoV-Weighting authors' evaluation). Defaults to None.
         clamp_pred (bool): Clamp predictions to ``[min_depth, max_depth]``.
             Defaults to True.
         output_file (str, optional): Write the per-image metrics to this

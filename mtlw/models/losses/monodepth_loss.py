@@ -7,8 +7,9 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from mtlw.registry import MODELS
-from .photometric import (edge_aware_smoothness, ssim_dissimilarity,
-                          warp_left_to_right, warp_right_to_left)
+from .photometric import (check_padding_mode, edge_aware_smoothness,
+                          ssim_dissimilarity, warp_left_to_right,
+                          warp_right_to_left)
 
 TERMS = ('l1', 'ssim', 'lr', 'smooth')
 SIDES = ('l', 'r')
@@ -38,7 +39,10 @@ class MonodepthLoss(nn.Module):
     disparity ``d_r``, fractions of the image width) and, per view:
 
     - views: ``I_l_hat = I_r(x - d_l)``, ``I_r_hat = I_l(x + d_r)``
-      (bilinear, border padding);
+      (bilinear; outside the image, zeros as in Godard's and the
+      CoV-Weighting authors' samplers, or the edge pixel with
+      ``padding_mode='border'``, see
+      :func:`~mtlw.models.losses.photometric.shift_horizontally`);
     - ``l1``: ``mean|I - I_hat|``;
     - ``ssim``: ``mean clip((1 - SSIM(I, I_hat)) / 2, 0, 1)``, 3x3 windows;
     - ``lr``: ``mean|d_l - d_r(x - d_l)|`` and ``mean|d_r - d_l(x + d_r)|``;
@@ -51,17 +55,22 @@ class MonodepthLoss(nn.Module):
     Args:
         num_scales (int): Number of disparity scales (4 in the paper; 1 for
             the single-scale decoder of the supplement). Defaults to 4.
+        padding_mode (str): What warped samples outside the image read:
+            ``'zeros'`` (the papers) or ``'border'``. Defaults to
+            ``'zeros'``.
 
     Returns (of ``forward``):
         dict[str, Tensor]: Scalar losses named ``loss_{l1,ssim,lr,smooth}_
         s{scale}_{l,r}`` in the order of :func:`monodepth_loss_names`.
     """
 
-    def __init__(self, num_scales: int = 4) -> None:
+    def __init__(self, num_scales: int = 4,
+                 padding_mode: str = 'zeros') -> None:
         super().__init__()
         if num_scales < 1:
             raise ValueError(f'num_scales must be >= 1, got {num_scales}')
         self.num_scales = num_scales
+        self.padding_mode = check_padding_mode(padding_mode)
 
     @property
     def loss_names(self) -> List[str]:
@@ -98,17 +107,17 @@ class MonodepthLoss(nn.Module):
                 disp[:, :1], disp[:, 1:]))
         return OrderedDict((name, terms[name]) for name in self.loss_names)
 
-    @staticmethod
-    def scale_losses(scale: int, left: Tensor, right: Tensor,
+    def scale_losses(self, scale: int, left: Tensor, right: Tensor,
                      disp_left: Tensor, disp_right: Tensor
                      ) -> Dict[str, Tensor]:
         """The 8 losses of one scale (images already at its size)."""
-        left_est = warp_right_to_left(right, disp_left)
-        right_est = warp_left_to_right(left, disp_right)
-        views = dict(l=(left, left_est, disp_left,
-                        warp_right_to_left(disp_right, disp_left)),
-                     r=(right, right_est, disp_right,
-                        warp_left_to_right(disp_left, disp_right)))
+        pad = self.padding_mode
+        views = dict(l=(left, warp_right_to_left(right, disp_left, pad),
+                        disp_left,
+                        warp_right_to_left(disp_right, disp_left, pad)),
+                     r=(right, warp_left_to_right(left, disp_right, pad),
+                        disp_right,
+                        warp_left_to_right(disp_left, disp_right, pad)))
         losses = {}
         for side, (image, estimate, disp, other_disp) in views.items():
             suffix = f's{scale}_{side}'

@@ -10,22 +10,48 @@ from torch import Tensor
 
 SSIM_C1 = 0.01 ** 2
 SSIM_C2 = 0.03 ** 2
+#: ``padding_mode`` values of the warps: what a sample outside the image reads
+PADDING_MODES = ('zeros', 'border')
 
 
-def shift_horizontally(image: Tensor, disp: Tensor) -> Tensor:
+def check_padding_mode(padding_mode: str) -> str:
+    """``padding_mode`` if it is one of :data:`PADDING_MODES`."""
+    if padding_mode not in PADDING_MODES:
+        raise ValueError(f'padding_mode must be one of {PADDING_MODES}, got '
+                         f'{padding_mode!r}')
+    return padding_mode
+
+
+def shift_horizontally(image: Tensor, disp: Tensor,
+                       padding_mode: str = 'zeros') -> Tensor:
     """Sample ``image`` at ``x + disp * W`` on every row (bilinear).
 
-    Coordinates are pixel centres (``align_corners=True``); samples outside
-    the image take the value of the nearest border pixel (border padding, as
-    Godard's bilinear sampler with ``wrap_mode='border'``).
+    Coordinates are pixel centres (``align_corners=True``). A sample outside
+    the image reads, by ``padding_mode``:
+
+    - ``'zeros'``: 0 (bilinear between the last pixel and 0 within one
+      pixel of the edge). Godard's TensorFlow sampler does this: its
+      ``wrap_mode='border'`` pads the image with one pixel of zeros and clamps
+      the coordinates into the padded image, so far samples read 0; the
+      CoV-Weighting authors' PyTorch code calls ``grid_sample`` with zero
+      padding. The paper configurations use it.
+    - ``'border'``: the nearest edge pixel. Pixels that see past the image
+      edge then compare against a smeared copy of the edge column instead
+      of black, so the appearance losses near the left (right) border of
+      the left (right) view stay small where no match exists; choose it to
+      keep those occluded borders from pulling disparities toward values
+      that sample black, at the price of no longer matching the papers.
 
     Args:
         image (Tensor): (B, C, H, W) image to sample from.
         disp (Tensor): (B, 1, H, W) horizontal offset as a fraction of W.
+        padding_mode (str): ``'zeros'`` or ``'border'``. Defaults to
+            ``'zeros'``.
 
     Returns:
         Tensor: (B, C, H, W) warped image.
     """
+    check_padding_mode(padding_mode)
     if disp.dim() != 4 or disp.shape[1] != 1 or \
             disp.shape[-2:] != image.shape[-2:] or \
             disp.shape[0] != image.shape[0]:
@@ -39,18 +65,22 @@ def shift_horizontally(image: Tensor, disp: Tensor) -> Tensor:
     x = xs.view(1, 1, width) + disp[:, 0] * (2 * width / max(width - 1, 1))
     y = ys.view(1, height, 1).expand(batch, height, width)
     grid = torch.stack((x, y), dim=-1)
-    return F.grid_sample(image, grid, mode='bilinear', padding_mode='border',
-                         align_corners=True)
+    return F.grid_sample(image, grid, mode='bilinear',
+                         padding_mode=padding_mode, align_corners=True)
 
 
-def warp_right_to_left(right: Tensor, disp_left: Tensor) -> Tensor:
-    """Left view estimate: the right view sampled at ``x - d_left``."""
-    return shift_horizontally(right, -disp_left)
+def warp_right_to_left(right: Tensor, disp_left: Tensor,
+                       padding_mode: str = 'zeros') -> Tensor:
+    """Left view estimate: the right view sampled at ``x - d_left``
+    (``padding_mode`` as in :func:`shift_horizontally`)."""
+    return shift_horizontally(right, -disp_left, padding_mode)
 
 
-def warp_left_to_right(left: Tensor, disp_right: Tensor) -> Tensor:
-    """Right view estimate: the left view sampled at ``x + d_right``."""
-    return shift_horizontally(left, disp_right)
+def warp_left_to_right(left: Tensor, disp_right: Tensor,
+                       padding_mode: str = 'zeros') -> Tensor:
+    """Right view estimate: the left view sampled at ``x + d_right``
+    (``padding_mode`` as in :func:`shift_horizontally`)."""
+    return shift_horizontally(left, disp_right, padding_mode)
 
 
 def ssim_dissimilarity(x: Tensor, y: Tensor) -> Tensor:

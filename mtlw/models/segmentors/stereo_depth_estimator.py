@@ -52,8 +52,15 @@ def flip_post_process(disp: Tensor, disp_flipped: Tensor) -> Tensor:
 def disparity_to_depth(disp: Tensor, focal: float, baseline: float,
                        width: int) -> Tensor:
     """``depth = baseline * focal / (disp * width)`` for ``disp`` in image
-    widths; ``focal`` in pixels of an image ``width`` pixels wide."""
-    return baseline * focal / (disp * width).clamp(min=1e-6)
+    widths; ``focal`` in pixels of an image ``width`` pixels wide.
+
+    A zero disparity gives depth 0, not a far depth: the evaluation of
+    monodepth and of the CoV-Weighting authors sets the infinite depth of a
+    zero disparity to 0, which the 1e-3 .. 80 m clamp of the metric then
+    raises to the minimum depth (1e-3 m), not the 80 m cap.
+    """
+    depth = baseline * focal / (disp * width)
+    return torch.where(torch.isfinite(depth), depth, torch.zeros_like(depth))
 
 
 class StereoDepthNet(BaseModel):

@@ -80,6 +80,20 @@ def test_garg_crop_rows_and_columns():
         crop_mask(10, 10, 'nyu')
 
 
+@pytest.mark.parametrize('crop, top, bottom', [('garg', 153, 371),
+                                               ('eigen', 124, 342)])
+def test_kitti_crops_at_full_resolution(crop, top, bottom):
+    # monodepth: int(0.40810811 * 375) = 153, int(0.99189189 * 375) = 371;
+    # Eigen: int(0.3324324 * 375) = 124, int(0.91351351 * 375) = 342;
+    # columns int(0.0359477 * 1242) = 44, int(0.96405229 * 1242) = 1197
+    mask = crop_mask(375, 1242, crop)
+    rows = mask.any(1).nonzero().flatten()
+    cols = mask.any(0).nonzero().flatten()
+    assert (rows.min().item(), rows.max().item()) == (top, bottom - 1)
+    assert (cols.min().item(), cols.max().item()) == (44, 1196)
+    assert mask.sum().item() == (bottom - top) * (1197 - 44)
+
+
 @pytest.mark.parametrize('ext', ['json', 'csv'])
 def test_per_image_results_round_trip(tmp_path, ext):
     records = [dict(image='a.png', abs_rel=0.5, delta1=0.25),

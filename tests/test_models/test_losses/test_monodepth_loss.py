@@ -17,20 +17,41 @@ def row(values):
     return torch.tensor(values, dtype=torch.float64).view(1, 1, 1, -1)
 
 
-def test_shift_is_bilinear_with_border_padding():
-    image = row([0., 1., 2., 3., 4.])
+def shifted(image, disp, **kwargs):
+    return shift_horizontally(image, disp, **kwargs).flatten().tolist()
+
+
+def test_shift_is_bilinear_with_zero_padding_by_default():
+    image = row([1., 2., 3., 4., 5.])
     one_pixel = torch.full_like(image, 1 / 5)
-    assert shift_horizontally(image, one_pixel).flatten().tolist() == \
-        pytest.approx([1, 2, 3, 4, 4])
-    assert shift_horizontally(image, one_pixel / 2).flatten().tolist() == \
-        pytest.approx([0.5, 1.5, 2.5, 3.5, 4])
+    assert shifted(image, one_pixel) == pytest.approx([2, 3, 4, 5, 0])
+    # half a pixel past the last pixel: halfway between 5 and the zero pad
+    assert shifted(image, one_pixel / 2) == pytest.approx(
+        [1.5, 2.5, 3.5, 4.5, 2.5])
+    assert shifted(image, -3 * one_pixel) == pytest.approx([0, 0, 0, 1, 2])
     # left estimate = right(x - d_l); right estimate = left(x + d_r)
     assert warp_right_to_left(image, one_pixel).flatten().tolist() == \
-        pytest.approx([0, 0, 1, 2, 3])
+        pytest.approx([0, 1, 2, 3, 4])
     assert warp_left_to_right(image, 2 * one_pixel).flatten().tolist() == \
-        pytest.approx([2, 3, 4, 4, 4])
+        pytest.approx([3, 4, 5, 0, 0])
     with pytest.raises(ValueError, match=r'\(B, 1, H, W\) matching image'):
         shift_horizontally(image, torch.zeros(1, 2, 1, 5))
+
+
+def test_shift_with_border_padding_repeats_the_edge_pixel():
+    image = row([1., 2., 3., 4., 5.])
+    one_pixel = torch.full_like(image, 1 / 5)
+    assert shifted(image, one_pixel, padding_mode='border') == \
+        pytest.approx([2, 3, 4, 5, 5])
+    assert shifted(image, one_pixel / 2, padding_mode='border') == \
+        pytest.approx([1.5, 2.5, 3.5, 4.5, 5])
+    assert warp_right_to_left(image, one_pixel, 'border').flatten(
+    ).tolist() == pytest.approx([1, 1, 2, 3, 4])
+    with pytest.raises(ValueError, match=r"padding_mode must be one of "
+                       r"\('zeros', 'border'\), got 'reflection'"):
+        shifted(image, one_pixel, padding_mode='reflection')
+    with pytest.raises(ValueError, match="got 'edge'"):
+        MonodepthLoss(padding_mode='edge')
 
 
 def ssim_by_hand(x, y, c1=0.01 ** 2, c2=0.03 ** 2):
@@ -72,12 +93,17 @@ def test_edge_aware_smoothness_by_hand():
 
 # --- the full loss against a numpy reference written from the definitions --
 
-def np_sample(src, pixel_shift):
-    """src[y, clip(x + shift[y, x])] for integer shifts (border padding)."""
+def np_sample(src, pixel_shift, padding_mode):
+    """src[y, x + shift[y, x]] for integer shifts; outside the image 0
+    (``'zeros'``) or the edge pixel (``'border'``)."""
     _, h, w = src.shape
-    cols = np.clip(np.arange(w)[None] + pixel_shift, 0, w - 1).astype(int)
+    cols = np.arange(w)[None] + pixel_shift
+    inside = (cols >= 0) & (cols < w)
+    cols = np.clip(cols, 0, w - 1).astype(int)
     rows = np.arange(h)[:, None]
-    return np.stack([channel[rows, cols] for channel in src])
+    keep = inside if padding_mode == 'zeros' else np.ones_like(inside)
+    return np.stack([np.where(keep, channel[rows, cols], 0.0)
+                     for channel in src])
 
 
 def np_ssim_loss(x, y):
@@ -95,13 +121,13 @@ def np_smooth(disp, image):
         (np.abs(np.diff(disp, axis=0)) * gy).mean()
 
 
-def np_losses(left, right, shift_l, shift_r, scale):
+def np_losses(left, right, shift_l, shift_r, scale, pad):
     """The 8 losses of one scale; shifts are disparities in whole pixels."""
     w = left.shape[-1]
-    left_est = np_sample(right, -shift_l)
-    right_est = np_sample(left, shift_r)
-    r_at_l = np_sample(shift_r[None].astype(float), -shift_l)[0]
-    l_at_r = np_sample(shift_l[None].astype(float), shift_r)[0]
+    left_est = np_sample(right, -shift_l, pad)
+    right_est = np_sample(left, shift_r, pad)
+    r_at_l = np_sample(shift_r[None].astype(float), -shift_l, pad)[0]
+    l_at_r = np_sample(shift_l[None].astype(float), shift_r, pad)[0]
     out = {}
     for side, img, est, own, other in (
             ('l', left, left_est, shift_l, r_at_l),
@@ -114,7 +140,8 @@ def np_losses(left, right, shift_l, shift_r, scale):
     return out
 
 
-def test_monodepth_loss_matches_reference_at_two_scales():
+@pytest.mark.parametrize('pad', ['zeros', 'border'])
+def test_monodepth_loss_matches_reference_at_two_scales(pad):
     rng = np.random.default_rng(0)
     left = rng.random((3, 8, 16))
     right = rng.random((3, 8, 16))
@@ -123,13 +150,15 @@ def test_monodepth_loss_matches_reference_at_two_scales():
               1: (rng.integers(0, 2, (4, 8)), rng.integers(0, 2, (4, 8)))}
     disps = [torch.tensor(np.stack(shifts[s]) / (16 >> s))[None]
              for s in (0, 1)]
-    loss = MODELS.build(dict(type='MonodepthLoss', num_scales=2))
+    loss = MODELS.build(dict(type='MonodepthLoss', num_scales=2,
+                             padding_mode=pad))
     got = loss(torch.tensor(left)[None], torch.tensor(right)[None], disps)
     assert list(got) == monodepth_loss_names(2) == loss.loss_names
     half = {name: img.reshape(3, 4, 2, 8, 2).mean((2, 4))  # area 2x2 mean
             for name, img in (('left', left), ('right', right))}
-    want = {**np_losses(left, right, *shifts[0], scale=0),
-            **np_losses(half['left'], half['right'], *shifts[1], scale=1)}
+    want = {**np_losses(left, right, *shifts[0], scale=0, pad=pad),
+            **np_losses(half['left'], half['right'], *shifts[1], scale=1,
+                        pad=pad)}
     assert sorted(got) == sorted(want)
     for name, value in want.items():
         assert got[name].item() == pytest.approx(

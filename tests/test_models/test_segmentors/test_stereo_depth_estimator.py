@@ -89,6 +89,22 @@ def test_disparity_to_depth():
         [0.54 * 720 / 124.2, 0.54 * 720 / 12.42], rel=1e-6)
 
 
+def test_zero_disparity_scores_as_the_minimum_depth_like_the_authors():
+    from mtlw.evaluation import PerImageDepthMetric
+
+    # 0 px and 10 px of disparity in an image 100 px wide
+    depth = disparity_to_depth(torch.tensor([[[0.0, 0.1]]]), focal=720.0,
+                               baseline=0.54, width=100)
+    assert depth.flatten().tolist() == pytest.approx([0.0, 38.88])
+    gt = torch.tensor([[[10.0, 40.0]]])
+    errors = PerImageDepthMetric(min_depth=1e-3, max_depth=80.0).image_errors(
+        depth, gt)
+    # the authors' code: inf -> 0 -> clipped up to min_depth = 1e-3 m
+    assert errors['abs_rel'] == pytest.approx(
+        ((10 - 1e-3) / 10 + (40 - 38.88) / 40) / 2)
+    assert errors['delta1'] == 0.5  # a far (80 m) depth would fail it too
+
+
 def stereo_batch(batch=2, height=64, width=128, ori_shape=None):
     torch.manual_seed(0)
     inputs, samples = [], []
