@@ -1,7 +1,8 @@
 """mtlw's models, in mmseg's rooms: backbones, necks, heads, losses, data
 preprocessors, whole networks (segmentors) and the pieces they share
 (utils)."""
-from .backbones import DeepLabEncoder, EncoderColumns
+from .backbones import (DeepLabEncoder, EncoderColumns, ResNetV1cEncoder,
+                        TimmEncoder)
 from .data_preprocessors import (MultiTaskDataPreprocessor,
                                  StereoDataPreprocessor)
 from .decode_heads import (ASPP, ArgmaxEncHead, ArgmaxFCNHead,
@@ -23,8 +24,8 @@ __all__ = [
     'DeepLabV3PlusDecoder', 'DeepLabV3PlusHead', 'DenseTask',
     'DepthNormalization', 'DisparityDecoder', 'EncoderColumns',
     'LateralSharingUnit', 'MonodepthLoss', 'MultiTaskDataPreprocessor',
-    'MultiTaskDensePredictor', 'PixelwiseMultiTaskNet',
+    'MultiTaskDensePredictor', 'PixelwiseMultiTaskNet', 'ResNetV1cEncoder',
     'SemanticDepthPredictor', 'StereoDataPreprocessor',
-    'StereoDepthEstimator', 'SynergyNet', 'TwelveConvDecoder',
+    'StereoDepthEstimator', 'SynergyNet', 'TimmEncoder', 'TwelveConvDecoder',
     'WeightedEncoderDecoder'
 ]

@@ -49,6 +49,7 @@ def shrink_model(cfg: Config) -> None:
     """ResNet18 and narrow heads."""
     model = cfg.model
     model.backbone.model_name = 'resnet18'
+    model.backbone.pretrained = False
     if model.type == 'SynergyNet':
         model.channels = (16, 8, 8, 8, 4)
     else:
