@@ -2,8 +2,9 @@
 # Depth" (course report, 2022): ResNet34 with the last stride replaced by a
 # dilation (timm output_stride=16), ASPP with rates (3, 6, 9) and image
 # pooling, 256 channels, decoder with the stride-4 skip reduced to 48
-# channels. The encoder starts from timm's ImageNet weights (the report's
-# "pretrained" flag, section 1.2 (a)), fetched on first use; offline, point
+# channels. The encoder starts from ImageNet weights (the report's
+# "pretrained" flag, section 1.2 (a): torchvision's, which timm serves as
+# resnet34.tv_in1k), fetched on first use; offline, point
 # model.backbone.checkpoint at a local copy (docs/get_started.md). `type`
 # picks the architecture: DeepLabJoint, DeepLabBranched (the report's
 # baseline, set here) or DeepLabDistilled. `tasks` and
@@ -18,7 +19,7 @@ model = dict(
     data_preprocessor=data_preprocessor,
     backbone=dict(
         type='TimmEncoder',
-        model_name='resnet34',
+        model_name='resnet34.tv_in1k',
         pretrained=True,
         output_stride=16,
         out_indices=(1, 4)),
