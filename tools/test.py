@@ -11,6 +11,7 @@ from mtlw.engine.checkpoint_check import (CheckpointError,
                                           check_state_dict_fits,
                                           read_state_dict)
 from mtlw.engine.launch import load_config
+from mtlw.models.backbones import without_pretrained_weights
 
 
 def parse_args() -> argparse.Namespace:
@@ -52,6 +53,8 @@ def main() -> None:
         './work_dirs', osp.splitext(osp.basename(args.config))[0])
     cfg = load_config(args.config, args.launcher, work_dir, args.cfg_options)
     cfg.load_from = args.checkpoint
+    # the checkpoint holds the encoder too: no ImageNet weights to fetch
+    without_pretrained_weights(cfg.model)
     if args.show_dir:
         add_visualization(cfg, args.show_dir)
     if args.out:

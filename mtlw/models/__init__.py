@@ -1,7 +1,8 @@
 """mtlw's models, in mmseg's rooms: backbones, necks, heads, losses, data
 preprocessors, whole networks (segmentors) and the pieces they share
 (utils)."""
-from .backbones import DeepLabEncoder, EncoderColumns, EncoderStages
+from .backbones import (DeepLabEncoder, EncoderColumns, EncoderStages,
+                        ResNetV1cEncoder, TimmEncoder)
 from .data_preprocessors import (MultiTaskDataPreprocessor,
                                  StereoDataPreprocessor)
 from .decode_heads import (ASPP, ArgmaxEncHead, ArgmaxFCNHead, CEOnlyEncHead,
@@ -29,9 +30,9 @@ __all__ = [
     'EncoderColumns', 'EncoderStages', 'LTB', 'LateralSharingUnit', 'MMoE',
     'MonodepthLoss', 'MultiTaskDataPreprocessor',
     'MultiTaskDensePredictor', 'PLE', 'PixelwiseMultiTaskNet',
-    'SemanticDepthPredictor', 'SoftmaxGate', 'StereoDataPreprocessor',
-    'StereoDepthEstimator', 'SynergyNet', 'TwelveConvDecoder',
-    'WeightedCascadeEncoderDecoder', 'WeightedDepthEstimator',
-    'WeightedEncoderDecoder', 'WeightedMultimodalEncoderDecoder',
-    'build_with_weighter'
+    'ResNetV1cEncoder', 'SemanticDepthPredictor', 'SoftmaxGate',
+    'StereoDataPreprocessor', 'StereoDepthEstimator', 'SynergyNet',
+    'TimmEncoder', 'TwelveConvDecoder', 'WeightedCascadeEncoderDecoder',
+    'WeightedDepthEstimator', 'WeightedEncoderDecoder',
+    'WeightedMultimodalEncoderDecoder', 'build_with_weighter'
 ]

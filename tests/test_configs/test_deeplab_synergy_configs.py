@@ -49,6 +49,7 @@ def shrink_model(cfg: Config) -> None:
     """ResNet18 and narrow heads."""
     model = cfg.model
     model.backbone.model_name = 'resnet18'
+    model.backbone.pretrained = False
     if model.type == 'SynergyNet':
         model.channels = (16, 8, 8, 8, 4)
     else:
@@ -110,7 +111,8 @@ def test_the_papers_settings():
     branched = Config.fromfile(osp.join(CONFIG_DIR, 'deeplab',
                                         'miniscapes_branched_equal.py'))
     model = branched.model
-    assert model.backbone.model_name == 'resnet34'
+    assert model.backbone.model_name == 'resnet34.tv_in1k'  # torchvision's
+    assert model.backbone.pretrained
     assert model.backbone.output_stride == 16
     assert model.aspp == dict(channels=256, dilations=(3, 6, 9))
     assert model.decoder == dict(channels=256, skip_channels=48)

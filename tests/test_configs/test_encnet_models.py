@@ -13,6 +13,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import DefaultScope
 
 from mtlw.models import CEOnlyEncHead
+from mtlw.models.backbones import without_pretrained_weights
 from mtlw.registry import MODELS
 from tests._fixtures.encnet_fixtures import seg_batch
 
@@ -40,7 +41,9 @@ def cfg_options(options):
 
 
 def load(name, options=(), size=32):
+    """A config without the ImageNet start, unless ``options`` ask."""
     cfg = Config.fromfile(osp.join(CONFIG_DIR, 'encnet', name))
+    without_pretrained_weights(cfg.model)
     if options:
         cfg.merge_from_dict(cfg_options(options))
     cfg.model.data_preprocessor.size = (size, size)
@@ -177,8 +180,7 @@ def test_timm_backbone_loads_a_local_weight_file(tmp_path):
     path = str(tmp_path / 'resnet18.pth')
     torch.save(source.state_dict(), path)
     cfg = load('pcontext_cov.py', RESNET18 + [
-        'model.backbone.pretrained=True',
-        f'model.backbone.pretrained_cfg_overlay.file={path}'])
+        f'model.backbone.checkpoint={path}'])
     backbone = build(cfg).backbone.timm_model
     torch.testing.assert_close(backbone.layer4[1].conv2.weight,
                                source.layer4[1].conv2.weight)
@@ -190,10 +192,9 @@ def test_resnetv1c_backbone_loads_a_local_checkpoint(tmp_path):
     path = str(tmp_path / 'resnet18_v1c.pth')
     torch.save(source.state_dict(), path)
     model = build(load('pcontext_r50v1c_cov.py', options + [
-        'model.backbone.init_cfg.type=Pretrained',
-        f'model.backbone.init_cfg.checkpoint={path}']))
-    assert not torch.equal(model.backbone.stem[0].weight,
-                           source.stem[0].weight)
-    model.init_weights()
+        f'model.backbone.checkpoint={path}']))
+    torch.testing.assert_close(model.backbone.stem[0].weight,
+                               source.stem[0].weight)
+    model.init_weights()  # the runner's call keeps the loaded weights
     torch.testing.assert_close(model.backbone.stem[0].weight,
                                source.stem[0].weight)

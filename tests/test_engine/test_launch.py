@@ -7,6 +7,7 @@ from mmengine.registry import DefaultScope
 
 from mtlw.engine import launch
 from mtlw.engine.launch import load_config
+from mtlw.models.backbones import without_pretrained_weights
 from mtlw.registry import MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -19,7 +20,7 @@ def config_path(name: str) -> str:
 def build_switched(name: str, **options):
     cfg = load_config(config_path(name), 'none', None, options)
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
-        return cfg, MODELS.build(cfg.model)
+        return cfg, MODELS.build(without_pretrained_weights(cfg.model))
 
 
 @pytest.mark.parametrize('config, options, expected', [
@@ -91,7 +92,7 @@ def test_gradient_rule_on_a_model_without_shared_says_what_to_set():
 def build_with_base(name: str, weighter: str, **options):
     cfg = load_config(config_path(name), 'none', None, options, weighter)
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
-        return cfg, MODELS.build(cfg.model)
+        return cfg, MODELS.build(without_pretrained_weights(cfg.model))
 
 
 def test_weighter_base_replaces_the_rule_across_the_tasks():

@@ -12,6 +12,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 import mtlw  # noqa: F401
+from mtlw.models.backbones import without_pretrained_weights
 from mtlw.registry import MODELS
 from tests._fixtures.pixelwise_fixtures import write_nyuv2
 
@@ -35,7 +36,8 @@ TINY = [f'test_dataloader.dataset.num_samples={NUM_SAMPLES}',
 def untrained_checkpoint(config: str, path: str) -> str:
     """The freshly built model's weights: a checkpoint without training."""
     with DefaultScope.overwrite_default_scope('mmseg'):
-        model = MODELS.build(Config.fromfile(config).model)
+        model = MODELS.build(
+            without_pretrained_weights(Config.fromfile(config).model))
     torch.save(dict(state_dict=model.state_dict(), meta=dict()), path)
     return path
 

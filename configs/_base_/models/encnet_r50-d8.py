@@ -4,10 +4,10 @@
 # an FCN auxiliary head on layer 3. The three losses `decode.loss_ce`,
 # `decode.loss_se` and `aux.loss_ce` are returned unweighted
 # (loss_weight=1.0); `weighter` combines them.
-# ImageNet weights are never downloaded. To start from a local timm file, set
-#   model.backbone.pretrained=True
-#   model.backbone.pretrained_cfg_overlay.file=checkpoints/resnet50.safetensors
-# (see docs/encnet.md).
+# The encoder starts from timm's ImageNet weights of resnet50, as the paper
+# pre-trains it (CoV supplement section 1.2), fetched on first use; offline,
+#   --cfg-options model.backbone.checkpoint=checkpoints/resnet50.safetensors
+# (see docs/get_started.md, "Pretrained weights").
 norm_cfg = dict(type='BN', requires_grad=True)
 num_classes = 59
 # `size` pads training crops smaller than the dataset's crop_size (384x384).
@@ -23,12 +23,11 @@ model = dict(
     type='WeightedEncoderDecoder',
     data_preprocessor=data_preprocessor,
     backbone=dict(
-        type='mmpretrain.TIMMBackbone',
+        type='TimmEncoder',
         model_name='resnet50',
-        features_only=True,
         output_stride=8,
         out_indices=(1, 2, 3, 4),
-        pretrained=False),
+        pretrained=True),
     decode_head=dict(
         type='ArgmaxEncHead',  # mmseg's EncHead, acc_seg by argmax
         in_channels=[512, 1024, 2048],

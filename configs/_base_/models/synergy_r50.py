@@ -22,12 +22,9 @@ model = dict(
     type='SynergyNet',
     data_preprocessor=data_preprocessor,
     backbone=dict(
-        type='mmpretrain.TIMMBackbone',
+        type='TimmEncoder',
         model_name='resnet50',
-        features_only=True,
-        # ImageNet weights: pretrained=True with
-        # pretrained_cfg_overlay=dict(file='<local .pth>')
-        pretrained=False,
+        pretrained=True,  # ImageNet weights (docs/get_started.md)
         out_indices=(4, )),
     channels=(1024, 512, 256, 128, 64),
     split=0,

@@ -1,5 +1,6 @@
 # The CPU twin of the LSB study: SynthScenes depth + normals + semantics at
-# 64 x 128, a MobileNetV2-0.5 encoder and 8-wide decoders, 120 steps of
+# 64 x 128, a MobileNetV2-0.5 encoder from random weights, cut after its
+# last stage (160 channels, no 1280 conv) and 8-wide decoders, 120 steps of
 # AdamW at lr 1e-3 (a minute or two per run on 2 cores). One period of the
 # periodic weighters = one epoch = 10 steps. Cross-stitch init 0.9 / 0.05.
 _base_ = [
@@ -8,7 +9,8 @@ _base_ = [
 ]
 model = dict(
     tasks=_base_.tasks,
-    backbone=dict(model_name='mobilenetv2_050'),
+    backbone=dict(
+        model_name='mobilenetv2_050', pretrained=False, head_conv=False),
     decoder=dict(in_channels=160, channels=(32, 32, 16, 16, 8, 8)),
     neck=dict(diagonal=0.9, off_diagonal=0.05),
     weighter=dict(groups=_base_.task_groups))

@@ -1,6 +1,6 @@
 # The CPU twin of Jiao et al., "Look Deeper into Depth" (ECCV 2018): the
 # synergy net on SynthScenes depth + 6-class
-# semantics at 64 x 128, a ResNet18 encoder and decoder widths
+# semantics at 64 x 128, a ResNet18 encoder from random weights, decoder widths
 # (128, 64, 32, 32, 16), 400 steps of Adam at lr 1e-3. Depth is evaluated on
 # the whole range and on the pixels within 4, 6 and 8 m (supplementary
 # Tables 4-6). Leaves set the variant (split, lateral) and the weighter.
@@ -14,7 +14,7 @@ model = dict(
     tasks=dict(
         depth=dict(_base_.depth_task, value_range=_base_.depth_range),
         seg=dict(channels=6, loss=_base_.seg_loss)),
-    backbone=dict(model_name='resnet18'),
+    backbone=dict(model_name='resnet18', pretrained=False),
     channels=(128, 64, 32, 32, 16))
 optim_wrapper = dict(optimizer=dict(lr=1e-3))
 train_cfg = dict(

@@ -9,7 +9,9 @@ from mtlw.registry import MODELS
 def encoder_channels(backbone: nn.Module,
                      in_channels: Optional[Sequence[int]] = None
                      ) -> Tuple[int, ...]:
-    """Channels of the backbone's outputs: given, or read from timm.
+    """Channels of the backbone's outputs: given, or read from the encoder
+    (``out_channels`` of :class:`TimmEncoder`, timm's ``feature_info`` of
+    other timm wrappers).
 
     Args:
         backbone (nn.Module): The built backbone.
@@ -20,6 +22,8 @@ def encoder_channels(backbone: nn.Module,
     """
     if in_channels is not None:
         return tuple(in_channels)
+    if isinstance(getattr(backbone, 'out_channels', None), tuple):
+        return backbone.out_channels
     timm_model = getattr(backbone, 'timm_model', None)
     if timm_model is None or not hasattr(timm_model, 'feature_info'):
         raise ValueError(f'cannot read the output channels of '
@@ -35,8 +39,8 @@ class DeepLabEncoder(nn.Module):
     and Depth", course report, 2022) is a ResNet34 / ResNet50 with the last
     stride replaced by a dilation (``replace_stride_with_dilation=(False,
     False, True)``). timm does this with ``output_stride=16``, e.g.
-    ``dict(type='mmpretrain.TIMMBackbone', model_name='resnet50',
-    features_only=True, output_stride=16, out_indices=(1, 4))``; ``seresnet50``
+    ``dict(type='TimmEncoder', model_name='resnet50', pretrained=True,
+    output_stride=16, out_indices=(1, 4))``; ``seresnet50``
     adds squeeze-and-excitation to every bottleneck.
 
     Args:

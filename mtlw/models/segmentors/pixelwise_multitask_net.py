@@ -16,10 +16,10 @@ class PixelwiseMultiTaskNet(MultiTaskDensePredictor):
     """The networks of Lee, Lee, Kim, "Learning Multiple Pixelwise Tasks
     Based on Loss Scale Balancing" (ICCV 2021, supplement section 1).
 
-    An encoder (``backbone``, e.g. timm MobileNetV2 / PNASNet through
-    ``mmpretrain.TIMMBackbone`` with ``features_only=True``; its last,
-    stride-32 map is used) and :class:`TwelveConvDecoder` decoders, in one
-    of three ``architecture`` s:
+    An encoder (``backbone``, e.g. timm MobileNetV2 with its final 1x1
+    conv or PNASNet through :class:`~mtlw.models.backbones.TimmEncoder`;
+    its last, stride-32 map is used) and :class:`TwelveConvDecoder`
+    decoders, in one of three ``architecture`` s:
 
     - ``'full_sharing'``: one encoder, one decoder with ``c0`` = the sum of
       the tasks' channels (17 for NYUv2 depth 1 + normal 3 + seg 13), cut

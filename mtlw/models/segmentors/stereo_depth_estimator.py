@@ -166,7 +166,7 @@ class StereoDepthNet(BaseModel):
 class StereoDepthEstimator(WeightedLossMixin, StereoDepthNet):
     """Monodepth (Godard et al., CVPR 2017) as in the CoV-Weighting paper.
 
-    A timm encoder (ResNet50, ``features_only``), a
+    A timm encoder (ResNet50, :class:`~mtlw.models.backbones.TimmEncoder`), a
     :class:`~mtlw.models.decode_heads.DisparityDecoder` and the 32
     unweighted :class:`~mtlw.models.losses.MonodepthLoss` terms, returned as
     ``depth.loss_{l1,ssim,lr,smooth}_s{scale}_{l,r}`` for the weighter.
@@ -191,7 +191,7 @@ class StereoDepthEstimator(WeightedLossMixin, StereoDepthNet):
 
     Args:
         backbone (dict): Encoder returning its feature maps, finest first
-            (e.g. ``mmpretrain.TIMMBackbone`` with ``features_only=True``).
+            (e.g. :class:`~mtlw.models.backbones.TimmEncoder`).
         decode_head (dict): A ``DisparityDecoder`` config.
         loss (dict): The loss config. Defaults to ``MonodepthLoss``.
         post_process (bool): Flip post-processing at inference.
