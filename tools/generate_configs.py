@@ -244,7 +244,8 @@ def expert_mixture_networks() -> List[Network]:
 EXPERT_MIXTURES = tuple(expert_mixture_networks())
 # The SynthScenes twins: ResNet10-T experts, 8-32-wide decoders.
 EXPERT_MIXTURE_TWIN = (
-    ARCHITECTURE_FIELDS + ",\n    backbone=dict(model_name='resnet10t'),\n"
+    ARCHITECTURE_FIELDS + ",\n    backbone=dict(model_name='resnet10t', "
+    "pretrained=False),\n"
     '    decoder=dict(in_channels=512, channels=(32, 32, 16, 16, 8, 8))')
 SETTINGS = (
     Setting('deeplab/cityscapes', 'deeplab/cityscapes', 'Cityscapes',

@@ -7,7 +7,7 @@ _base_ = [
 model = dict(
     type='LTB',
     tasks=_base_.tasks,
-    backbone=dict(model_name='resnet10t'),
+    backbone=dict(model_name='resnet10t', pretrained=False),
     decoder=dict(in_channels=512, channels=(32, 32, 16, 16, 8, 8)),
     weighter=dict(type='StaticWeighting', weights={
         'depth.loss_log_l1': 1.0,

@@ -8,7 +8,7 @@ _base_ = [
 model = dict(
     type='MMoE',
     tasks=_base_.tasks,
-    backbone=dict(model_name='resnet10t'),
+    backbone=dict(model_name='resnet10t', pretrained=False),
     decoder=dict(in_channels=512, channels=(32, 32, 16, 16, 8, 8)),
     img_size=_base_.img_size,
     weighter=dict(_base_.weighter, mode='params'))

@@ -25,6 +25,10 @@ def split_stages(encoder: nn.Module) -> List[nn.Sequential]:
         if name in returned:
             stages.append(nn.Sequential(*current))
             current = []
+    if len(stages) < 2:
+        raise ValueError(
+            f'{type(model).__name__} returns only {sorted(returned)}: build '
+            'it with every stage returned (the default out_indices)')
     return stages
 
 
@@ -32,8 +36,9 @@ def split_stages(encoder: nn.Module) -> List[nn.Sequential]:
 class EncoderStages(BaseModule):
     """An encoder whose stages can be run one at a time.
 
-    Built from a backbone config (``mmpretrain.TIMMBackbone`` with
-    ``features_only=True`` and a ResNet-like model); ``stages[i]`` maps the
+    Built from a backbone config (:class:`TimmEncoder` or
+    ``mmpretrain.TIMMBackbone`` with ``features_only=True``, a ResNet-like
+    model and every stage returned); ``stages[i]`` maps the
     output of stage ``i - 1`` to that of stage ``i``, and ``forward`` returns
     every stage's output.
 

@@ -19,8 +19,7 @@ TASKS = dict(
 CHANNELS = dict(depth=1, normal=3, seg=5)
 IMG = (64, 64)
 # timm's smallest ResNet: stages of 32, 32, 48, 192, 96 channels.
-EXPERT = dict(type='mmpretrain.TIMMBackbone', model_name='test_resnet',
-              features_only=True, pretrained=False)
+EXPERT = dict(type='TimmEncoder', model_name='test_resnet')
 LAST_CHANNELS = 96
 DECODER = dict(type='TwelveConvDecoder', in_channels=LAST_CHANNELS,
                channels=(8, 8, 8, 8, 8, 8))
@@ -212,3 +211,6 @@ def test_bad_arguments_are_named():
     with pytest.raises(TypeError, match='FeatureListNet'):
         MODELS.build(dict(type='EncoderStages', backbone=dict(
             EXPERT, model_name='test_efficientnet')))
+    with pytest.raises(ValueError, match='out_indices'):
+        MODELS.build(dict(type='EncoderStages', backbone=dict(
+            EXPERT, out_indices=(4, ))))
