@@ -76,7 +76,9 @@ class LTB(MultiTaskDensePredictor):
                              self.alpha.shape[-1]).to(self.alpha)
         epoch = training_progress() * self.num_epochs
         if epoch < self.num_epochs / 100:
-            return torch.ones_like(self.alpha)
+            # All ones, on the graph of alpha with a zero gradient (DDP
+            # expects a gradient for every parameter at every step).
+            return self.alpha * 0 + 1
         tau = self.num_epochs / 20 / math.sqrt(math.floor(epoch) + 1)
         return F.gumbel_softmax(self.alpha, tau=tau, hard=True, dim=-1)
 

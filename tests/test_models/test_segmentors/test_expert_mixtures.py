@@ -175,7 +175,10 @@ def test_ltb_schedule_and_choice():
     hub.update_info('max_iters', 1000)
     try:
         hub.update_info('iter', 5)  # epoch 1 < 200 / 100: warm-up
-        assert torch.equal(model.branching(), torch.ones(4, 3, 3))
+        warm = model.branching()
+        assert torch.equal(warm, torch.ones(4, 3, 3))
+        warm.sum().backward()  # on the graph (DDP), with a zero gradient
+        assert torch.equal(model.alpha.grad, torch.zeros(4, 3, 3))
         hub.update_info('iter', 500)  # epoch 100: tau = 10 / sqrt(101)
         sample = model.branching()
         assert torch.equal(sample.sum(-1), torch.ones(4, 3))
