@@ -213,14 +213,17 @@ def require(path: str, what: str) -> str:
 
 
 def converter_parser(description: str, source_help: str,
-                     out_default: str) -> argparse.ArgumentParser:
+                     out_default: Optional[str] = None
+                     ) -> argparse.ArgumentParser:
     """The arguments every converter takes: the downloaded ``source``,
     ``--out``, ``--check-only`` and ``--max-read``.
 
     Args:
         description (str): What the converter does.
         source_help (str): What ``source`` is.
-        out_default (str): The data root the configs read.
+        out_default (str, optional): The data root the configs read; None:
+            the output is written into ``source`` (``--out`` defaults to
+            it).
 
     Returns:
         argparse.ArgumentParser: Add the converter's own options to it.
@@ -228,7 +231,8 @@ def converter_parser(description: str, source_help: str,
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument('source', help=source_help)
     parser.add_argument('--out', default=out_default,
-                        help=f'data root to write (default {out_default})')
+                        help='data root to write (default '
+                        f'{out_default or "the source folder"})')
     parser.add_argument('--check-only', action='store_true',
                         help='only check the layout under --out')
     parser.add_argument('--max-read', type=int, default=None,
@@ -238,7 +242,7 @@ def converter_parser(description: str, source_help: str,
 
 
 def run_converter(args: argparse.Namespace,
-                  convert: Callable[[argparse.Namespace], object],
+                  convert: Optional[Callable[[argparse.Namespace], object]],
                   specs: Callable[[argparse.Namespace, object],
                                   Sequence[FileSpec]],
                   title: str) -> List[OutputRow]:
@@ -246,18 +250,24 @@ def run_converter(args: argparse.Namespace,
 
     Args:
         args (argparse.Namespace): Parsed by a :func:`converter_parser`.
-        convert (callable): Writes the layout under ``args.out``; what it
-            returns (e.g. the number of samples written) goes to ``specs``
-            (None with ``--check-only``).
+        convert (callable, optional): Writes the layout under
+            ``args.out``; what it returns (e.g. the number of samples
+            written) goes to ``specs`` (None with ``--check-only``). None
+            for a layout used as downloaded: only checked.
         specs (callable): ``(args, converted) -> FileSpec`` list.
         title (str): First line of the table.
 
     Returns:
         list[OutputRow]: The checked rows (also printed).
     """
+    if args.out is None:
+        args.out = args.source
     if args.max_read is not None and args.max_read < 1:
         raise ValueError(f'--max-read must be positive, got {args.max_read}')
-    converted = None if args.check_only else convert(args)
+    converted = None
+    if convert is not None and not args.check_only:
+        converted = convert(args)
+    require(args.out, 'data root')
     rows = check_output(args.out, specs(args, converted), args.max_read)
     print(format_table(f'{title}: {args.out}', rows))
     return rows
@@ -337,3 +347,38 @@ class MatFile:
             data = entry[()] if index is None else entry[index]
             return np.asarray(data).T
         return np.asarray(entry if index is None else entry[..., index])
+
+
+#: What every colour image must be.
+IMAGE_CHECKS = dict(dtype=np.uint8, channels=3)
+
+
+def split_folder_specs(dataset: type, splits: Sequence[str],
+                       counts: Optional[Dict[str, int]] = None,
+                       size: Optional[Sequence[int]] = None,
+                       official: Optional[Dict[str, int]] = None
+                       ) -> List[FileSpec]:
+    """The files a :class:`~mtlw.datasets.split_folder_dataset.
+    SplitFolderDataset` subclass reads, with its checks, per split.
+
+    Args:
+        dataset (type): The loader class (its ``FILES`` and ``CHECKS``).
+        splits (Sequence[str]): Splits to check.
+        counts (dict, optional): Exact file count by split.
+        size (Sequence[int], optional): (H, W) of every file.
+        official (dict, optional): The official count by split.
+
+    Returns:
+        list[FileSpec]: One spec per split and folder, grouped by split.
+    """
+    result = []
+    for split in splits:
+        for key, (spec, _) in dataset.FILES.items():
+            folder, ext = spec.split('/')
+            checks = dict(IMAGE_CHECKS if key == 'img_path' else
+                          dataset.CHECKS.get(key, {}), size=size)
+            result.append(FileSpec(
+                f'{split}/{folder}/*{ext}', checks,
+                (counts or {}).get(split), group=split,
+                official=(official or {}).get(split)))
+    return result

@@ -34,9 +34,9 @@ import cv2
 import numpy as np
 
 from mtlw.datasets.converter_utils import (FileSpec, MatFile, converter_parser,
-                                           run_converter)
+                                           run_converter, split_folder_specs)
 from mtlw.datasets.depth_fill import fill_depth_colorization
-from mtlw.datasets.nyuv2_depth40 import CLASSES
+from mtlw.datasets.nyuv2_depth40 import CLASSES, NYUv2Depth40Dataset
 from mtlw.datasets.utils import DataFileError
 
 SPLIT_KEYS = dict(train='trainNdxs', test='testNdxs')
@@ -134,16 +134,10 @@ def convert(args: Namespace) -> Dict[str, object]:
 
 def specs(args: Namespace, converted: Optional[dict]) -> List[FileSpec]:
     """Every split's three folders: same samples, sizes, dtypes, ranges."""
-    counts = converted['counts'] if converted else {}
-    size = converted['size'] if converted else None
-    checks = dict(image=dict(dtype=np.uint8, channels=3, size=size),
-                  depth=dict(dtype=np.uint16, channels=1, size=size),
-                  label40=dict(dtype=np.uint8, channels=1, size=size,
-                               values=(0, len(CLASSES))))
-    return [FileSpec(f'{split}/{folder}/*.png', checks[folder],
-                     counts.get(split), group=split,
-                     official=OFFICIAL[split])
-            for split in SPLIT_KEYS for folder in FOLDERS]
+    return split_folder_specs(
+        NYUv2Depth40Dataset, tuple(SPLIT_KEYS),
+        converted['counts'] if converted else None,
+        converted['size'] if converted else None, OFFICIAL)
 
 
 def main(argv: Optional[List[str]] = None) -> list:
