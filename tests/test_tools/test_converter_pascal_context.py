@@ -9,6 +9,7 @@ import pytest
 from scipy.io import savemat
 
 from mtlw.datasets import PascalContext59Dataset
+from mtlw.datasets.transforms import CheckedLoadAnnotations
 from mtlw.datasets.utils import DataFileError
 from tests._fixtures.converters import load_converter
 
@@ -134,3 +135,17 @@ def test_check_only_refuses_16bit_labels(converter, voc):
                        match=r'2008_000002.png.*dtype expected uint8'):
         converter.main([str(annotations), '--out', str(root),
                         '--check-only'])
+
+
+def test_loader_refuses_16bit_label_png(converter, voc):
+    root, annotations, mats = voc
+    converter.main([str(annotations), '--out', str(root), '--mat-dir',
+                    str(mats)])
+    path = str(root / 'SegmentationClassContext' / '2008_000002.png')
+    load = CheckedLoadAnnotations(reduce_zero_label=True, num_classes=59)
+    results = dict(seg_map_path=path, reduce_zero_label=True, seg_fields=[],
+                   ori_shape=SHAPE)
+    assert load(dict(results))['gt_seg_map'].dtype == np.uint8
+    cv2.imwrite(path, np.full(SHAPE, 257, np.uint16))  # 1 after wrapping
+    with pytest.raises(DataFileError, match=r'2008_000002.png.*16-bit'):
+        load(dict(results))
