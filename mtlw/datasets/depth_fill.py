@@ -114,7 +114,10 @@ def fill_depth_colorization(rgb: np.ndarray, depth: np.ndarray,
     affinity = coo_matrix((weights, (rows, cols)), shape=(size, size))
     prior = alpha * known.ravel().astype(np.float64)
     system = (diags(np.ones(size) + prior) - affinity).tocsc()
-    filled = spsolve(system, prior * depth.ravel()).reshape(depth.shape)
+    # the pattern is symmetric (3 x 3 windows): a minimum-degree ordering of
+    # A^T + A factorises a few times faster than the default COLAMD
+    filled = spsolve(system, prior * depth.ravel(),
+                     permc_spec='MMD_AT_PLUS_A').reshape(depth.shape)
     if keep_known:
         filled[known] = depth[known]
     return filled

@@ -14,8 +14,9 @@ in the layout of ``NYUv2Depth40Dataset``::
 ``mask`` writes the raw Kinect depth (``rawDepths``) with its holes as 0
 (the loaders leave them out); ``colorization`` fills the holes of
 ``rawDepths`` with :func:`~mtlw.datasets.depth_fill.fill_depth_colorization`
-(the NYU toolbox's method; seconds per image); ``provided`` writes the
-file's ``depths``, filled by the dataset's authors with that toolbox.
+(the NYU toolbox's method; 10-20 s per image on one CPU core);
+``provided`` writes the file's ``depths``, filled by the dataset's authors
+with that toolbox.
 
 Example::
 
