@@ -1,13 +1,15 @@
 """The checks and the summary table the dataset converters share."""
 import argparse
+import sys
 
 import cv2
 import numpy as np
 import pytest
 from scipy.io import savemat
 
-from mtlw.datasets.converter_utils import (FileSpec, MatFile, OutputRow,
-                                           check_output, format_table,
+from mtlw.datasets.converter_utils import (HDF5_SIGNATURE, FileSpec, MatFile,
+                                           OutputRow, check_output,
+                                           format_table, is_hdf5,
                                            run_converter, sample_keys)
 from mtlw.datasets.utils import DataFileError
 
@@ -105,3 +107,13 @@ def test_mat_file_axes_in_matlab_order(tmp_path):
         assert mat.shape('stack') == (2, 3, 4)
         np.testing.assert_array_equal(mat.read('stack', 1), stack[..., 1])
         np.testing.assert_array_equal(mat.read('stack'), stack)
+
+
+def test_v73_without_h5py_says_what_to_install(tmp_path, monkeypatch):
+    path = tmp_path / 'v73.mat'
+    path.write_bytes(b'MATLAB 7.3 MAT-file'.ljust(512) + HDF5_SIGNATURE +
+                     bytes(64))
+    assert is_hdf5(str(path))
+    monkeypatch.setitem(sys.modules, 'h5py', None)
+    with pytest.raises(ImportError, match=r'v73.mat.*pip install h5py'):
+        MatFile(str(path))
