@@ -51,7 +51,8 @@ def voc(tmp_path):
     mats = tmp_path / 'trainval'
     mats.mkdir()
     for image_id, mask in _masks().items():
-        savemat(mats / f'{image_id}.mat', dict(LabelMap=mask.astype(float)))
+        savemat(mats / f'{image_id}.mat',
+                dict(LabelMap=mask.astype(np.uint16)))
     return root, annotations, mats
 
 
