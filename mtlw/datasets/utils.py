@@ -233,3 +233,25 @@ def naming_file(path: str, what: str = 'image') -> Iterator[None]:
         raise DataFileError(
             f'Cannot decode {what} {path!r}: the file is corrupt, truncated '
             f'or not an image ({type(error).__name__}: {error})') from error
+
+
+#: The first bytes of every PNG file.
+PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
+
+
+def png_bit_depth(path: str) -> Optional[int]:
+    """Bits per sample of a PNG file (8 or 16, from its IHDR header), or
+    None when ``path`` is not a PNG.
+
+    Args:
+        path (str): The file.
+
+    Returns:
+        int, optional: The bit depth.
+    """
+    with open(path, 'rb') as file:
+        head = file.read(25)
+    if len(head) < 25 or not head.startswith(PNG_SIGNATURE) or \
+            head[12:16] != b'IHDR':
+        return None
+    return head[24]

@@ -24,9 +24,12 @@ def converter():
     return module
 
 
-def test_converter_files_read_back_equal(converter, tmp_path):
-    converter.main([str(tmp_path), '--splits', 'val', '--num-samples', '2',
-                    '--img-size', *map(str, SIZE), '--seed', '3'])
+def test_converter_files_read_back_equal(converter, tmp_path, capsys):
+    rows = converter.main([str(tmp_path), '--splits', 'val', '--num-samples',
+                           '2', '--img-size', *map(str, SIZE), '--seed', '3'])
+    assert [row.count for row in rows] == [2] * 7 + [1]
+    assert rows[6].dtypes == 'uint16' and rows[6].sizes == '24x48'
+    assert capsys.readouterr().out.startswith(f'SynthScenes: {tmp_path}')
     root = tmp_path / 'val'
     multitask = SynthScenesMultiTaskDataset(num_samples=2, img_size=SIZE,
                                             seed=3, split='val')

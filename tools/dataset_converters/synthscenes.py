@@ -28,6 +28,8 @@ from typing import List, Optional, Sequence
 import cv2
 import numpy as np
 
+from mtlw.datasets.converter_utils import (IMAGE_CHECKS, FileSpec, OutputRow,
+                                           check_output, format_table)
 from mtlw.datasets.synthscenes import (CLASSES, IGNORE_INDEX, StereoCamera,
                                        depth_to_disparity, render_sample)
 
@@ -81,6 +83,25 @@ def export_split(out_dir: str, split: str, num_samples: int,
     return root
 
 
+def split_specs(split: str, num_samples: int,
+                img_size: Sequence[int]) -> List[FileSpec]:
+    """What :func:`export_split` writes for ``split``, with its checks."""
+    size = tuple(img_size)
+    arrays = dict(image=dict(channels=3, values=(0, 1)),
+                  label=dict(channels=1, values=(-1, len(CLASSES) - 1)),
+                  depth=dict(channels=1), normal=dict(channels=3))
+    pngs = dict(left=IMAGE_CHECKS, right=IMAGE_CHECKS,
+                disp=dict(dtype=np.uint16, channels=1,
+                          note='disparity x 256'))
+    specs = [FileSpec(f'{split}/{name}/*.npy', dict(checks, size=size),
+                      num_samples, group=split)
+             for name, checks in arrays.items()]
+    specs += [FileSpec(f'{split}/stereo/{name}/*.png', dict(checks, size=size),
+                       num_samples, group=split)
+              for name, checks in pngs.items()]
+    return specs + [FileSpec(f'{split}/camera.json', count=1)]
+
+
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Write SynthScenes samples to disk (see the docstring)')
@@ -106,13 +127,16 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: Optional[List[str]] = None) -> List[OutputRow]:
     args = parse_args(argv)
+    specs = []
     for split, count in zip(args.splits, args.num_samples):
-        root = export_split(args.out_dir, split, count, args.img_size,
-                            args.seed, args.baseline, args.focal_ratio,
-                            args.max_depth)
-        print(f'{split}: {count} samples in {root}')
+        export_split(args.out_dir, split, count, args.img_size, args.seed,
+                     args.baseline, args.focal_ratio, args.max_depth)
+        specs += split_specs(split, count, args.img_size)
+    rows = check_output(args.out_dir, specs)
+    print(format_table(f'SynthScenes: {args.out_dir}', rows))
+    return rows
 
 
 if __name__ == '__main__':
