@@ -9,9 +9,11 @@ from .decode_heads import (ASPP, ArgmaxEncHead, ArgmaxFCNHead,
                            DeepLabV3PlusHead, DisparityDecoder,
                            TwelveConvDecoder)
 from .losses import MonodepthLoss
-from .necks import CrossStitch, CrossTaskDistillation, LateralSharingUnit
+from .necks import (CrossStitch, CrossTaskDistillation, FeaturePropagation,
+                    LateralSharingUnit)
 from .segmentors import (DeepLabBranched, DeepLabDistilled, DeepLabJoint,
-                         MultiTaskDensePredictor, PixelwiseMultiTaskNet,
+                         MTINet, MultiTaskDensePredictor, PADNet,
+                         PixelwiseMultiTaskNet,
                          SemanticDepthPredictor, StereoDepthEstimator,
                          SynergyNet, WeightedEncoderDecoder)
 from .utils import DenseTask, DepthNormalization
@@ -22,8 +24,9 @@ __all__ = [
     'DeepLabBranched', 'DeepLabDistilled', 'DeepLabEncoder', 'DeepLabJoint',
     'DeepLabV3PlusDecoder', 'DeepLabV3PlusHead', 'DenseTask',
     'DepthNormalization', 'DisparityDecoder', 'EncoderColumns',
-    'LateralSharingUnit', 'MonodepthLoss', 'MultiTaskDataPreprocessor',
-    'MultiTaskDensePredictor', 'PixelwiseMultiTaskNet',
+    'FeaturePropagation', 'LateralSharingUnit', 'MonodepthLoss', 'MTINet',
+    'MultiTaskDataPreprocessor', 'MultiTaskDensePredictor', 'PADNet',
+    'PixelwiseMultiTaskNet',
     'SemanticDepthPredictor', 'StereoDataPreprocessor',
     'StereoDepthEstimator', 'SynergyNet', 'TwelveConvDecoder',
     'WeightedEncoderDecoder'

@@ -4,6 +4,8 @@ from .deeplab_branched import DeepLabBranched
 from .deeplab_distilled import DeepLabDistilled
 from .deeplab_joint import DeepLabJoint
 from .multitask_dense_predictor import MultiTaskDensePredictor
+from .mti_net import MTINet
+from .pad_net import PADNet
 from .pixelwise_multitask_net import PixelwiseMultiTaskNet
 from .semantic_depth_predictor import SemanticDepthPredictor
 from .stereo_depth_estimator import StereoDepthEstimator
@@ -12,7 +14,7 @@ from .weighted_encoder_decoder import WeightedEncoderDecoder
 
 __all__ = [
     'DeepLabBranched', 'DeepLabDistilled', 'DeepLabJoint',
-    'MultiTaskDensePredictor', 'PixelwiseMultiTaskNet',
+    'MTINet', 'MultiTaskDensePredictor', 'PADNet', 'PixelwiseMultiTaskNet',
     'SemanticDepthPredictor', 'StereoDepthEstimator', 'SynergyNet',
     'WeightedEncoderDecoder'
 ]
