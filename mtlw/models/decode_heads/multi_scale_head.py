@@ -28,7 +28,9 @@ class MultiScaleHead(BaseModule):
         super().__init__()
         total = sum(in_channels)
         self.num_inputs = len(in_channels)
-        self.fuse = ConvModule(total, total, 1, norm_cfg=dict(type='BN'))
+        # with a bias before the norm, as HRNet's and Vandenhende's heads
+        self.fuse = ConvModule(total, total, 1, bias=True,
+                               norm_cfg=dict(type='BN'))
         self.predict = nn.Conv2d(total, out_channels, 1)
 
     def forward(self, inputs: Sequence[Tensor]) -> Tensor:
