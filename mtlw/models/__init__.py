@@ -4,18 +4,17 @@ preprocessors, whole networks (segmentors) and the pieces they share
 from .backbones import DeepLabEncoder, EncoderColumns
 from .data_preprocessors import (MultiTaskDataPreprocessor,
                                  StereoDataPreprocessor)
-from .decode_heads import (ASPP, ArgmaxEncHead, ArgmaxFCNHead,
-                           CEOnlyEncHead, DeepLabV3PlusDecoder,
-                           DeepLabV3PlusHead, DisparityDecoder,
-                           TwelveConvDecoder)
+from .decode_heads import (ASPP, ArgmaxEncHead, ArgmaxFCNHead, CEOnlyEncHead,
+                           DeepLabV3PlusDecoder, DeepLabV3PlusHead,
+                           DisparityDecoder, TwelveConvDecoder)
 from .losses import MonodepthLoss
 from .necks import (CrossStitch, CrossTaskDistillation, FeaturePropagation,
                     LateralSharingUnit)
 from .segmentors import (DeepLabBranched, DeepLabDistilled, DeepLabJoint,
                          MTINet, MultiTaskDensePredictor, PADNet,
-                         PixelwiseMultiTaskNet,
-                         SemanticDepthPredictor, StereoDepthEstimator,
-                         SynergyNet, WeightedEncoderDecoder)
+                         PixelwiseMultiTaskNet, SemanticDepthPredictor,
+                         StereoDepthEstimator, SynergyNet,
+                         WeightedEncoderDecoder)
 from .utils import DenseTask, DepthNormalization
 
 __all__ = [

@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mtlw.models import FeaturePropagation, MTINet
 from mtlw.models.decode_heads import MultiScaleHead
 from mtlw.registry import MODELS
-from tests._fixtures.layer_counts import (basic_block, bn, conv,
+from tests._fixtures.layer_counts import (basic_block, conv,
                                           gated_distillation, hrnet_head)
 from tests._fixtures.pixelwise_fixtures import fake_samples
 from tests._fixtures.twin_training import ROOT, two_steps

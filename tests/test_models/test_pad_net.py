@@ -1,13 +1,16 @@
 """PAD-Net: auxiliary tasks, distillation forms, parameter count,
 gradients, training."""
+import os.path as osp
+
 import pytest
 import torch
+from mmengine.config import Config
 
 from mtlw.models import CrossTaskDistillation, PADNet
 from mtlw.registry import MODELS
 from tests._fixtures.layer_counts import bottleneck, conv, gated_distillation
 from tests._fixtures.pixelwise_fixtures import fake_samples
-from tests._fixtures.twin_training import two_steps
+from tests._fixtures.twin_training import ROOT, two_steps
 from tests.test_models.test_mti_net import (CHANNELS, HRNET_W18, TASKS,
                                             TINY_BACKBONE, TINY_CHANNELS,
                                             count)
@@ -131,6 +134,17 @@ def test_a_single_last_map_backbone():
     assert model.initial.refinement['seg'][0].conv1.in_channels == 160
     maps = model(torch.rand(1, 3, 64, 64), mode='tensor')
     assert maps['seg'].shape == (1, 6, 64, 64)
+
+
+@pytest.mark.parametrize('family', ['mti_net', 'pad_net'])
+def test_hand_tuned_twin_weighs_exactly_the_terms_the_net_returns(family):
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', family,
+                                   f'synthscenes_{family}_handtuned.py'))
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    losses = model.loss(torch.rand(1, 3, 32, 64),
+                        fake_samples(CHANNELS, 1, 32, 64))
+    assert list(losses) == list(cfg.model.weighter.weights)
 
 
 @pytest.mark.slow

@@ -3,8 +3,8 @@ nets, and the stereo depth estimator."""
 from .deeplab_branched import DeepLabBranched
 from .deeplab_distilled import DeepLabDistilled
 from .deeplab_joint import DeepLabJoint
-from .multitask_dense_predictor import MultiTaskDensePredictor
 from .mti_net import MTINet
+from .multitask_dense_predictor import MultiTaskDensePredictor
 from .pad_net import PADNet
 from .pixelwise_multitask_net import PixelwiseMultiTaskNet
 from .semantic_depth_predictor import SemanticDepthPredictor
