@@ -160,8 +160,8 @@ def test_parameter_count_of_the_nyud_setting():
 
 
 def test_hrnet_w18_backbone_count():
-    """HRNetV2-W18 without its classification head: timm and mmseg build
-    the same 9,562,260 parameters (Wang et al., "Deep High-Resolution
+    """HRNetV2-W18 without its classification head: timm, mmseg and
+    mmpretrain build the same 9,562,260 parameters (Wang et al., "Deep High-Resolution
     Representation Learning for Visual Recognition", TPAMI 2020)."""
     stage = dict(block='BASIC', num_modules=1)
     mmseg_w18 = MODELS.build(dict(type='mmseg.HRNet', extra=dict(
@@ -174,7 +174,9 @@ def test_hrnet_w18_backbone_count():
         stage4=dict(stage, num_modules=3, num_branches=4,
                     num_blocks=(4, ) * 4, num_channels=(18, 36, 72, 144)))))
     timm_w18 = MODELS.build(HRNET_W18)
-    assert count(timm_w18) == count(mmseg_w18) == 9_562_260
+    mmpretrain_w18 = MODELS.build(dict(type='mmpretrain.HRNet', arch='w18'))
+    assert count(timm_w18) == count(mmseg_w18) == count(
+        mmpretrain_w18) == 9_562_260
     outputs = timm_w18(torch.rand(1, 3, 64, 64))
     assert [tuple(o.shape[1:]) for o in outputs] == [
         (18, 16, 16), (36, 8, 8), (72, 4, 4), (144, 2, 2)]
@@ -201,3 +203,16 @@ def test_hrnet_w48_segmentation_model_matches_the_paper():
 def test_two_training_steps_of_the_twin(weighter):
     """35 loss terms; PCGrad in params mode is tested on PAD-Net."""
     two_steps('mti_net/synthscenes_mti_net_mgda.py', weighter)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('family,backbone', [
+    ('mti_net', 'hrnet18_mmpretrain'), ('mti_net', 'mobilenetv2'),
+    ('pad_net', 'hrnet18_mmpretrain'), ('pad_net', 'mobilenetv2')])
+def test_backbone_options_of_the_model_bases(family, backbone):
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', '_base_', 'models',
+                                   f'{family}_hrnet18.py'))
+    cfg.merge_from_dict(dict(model=cfg[backbone]))
+    model = MODELS.build(dict(cfg.model, tasks=TASKS))
+    maps = model(torch.rand(1, 3, 64, 64), mode='tensor')
+    assert maps['seg'].shape == (1, 6, 64, 64)

@@ -29,6 +29,10 @@ model = dict(
     weighter=dict(type='StaticWeighting'))
 # Other backbones a setting merges into `model` (maps at strides 4 .. 32):
 hrnet48 = dict(backbone=dict(model_name='hrnet_w48'))
+# the same HRNet-W18 from mmpretrain (its channels are not read from timm)
+hrnet18_mmpretrain = dict(
+    backbone=dict(_delete_=True, type='mmpretrain.HRNet', arch='w18'),
+    in_channels=(18, 36, 72, 144))
 timm_features = dict(
     _delete_=True,
     type='mmpretrain.TIMMBackbone',
