@@ -161,8 +161,9 @@ def test_parameter_count_of_the_nyud_setting():
 
 def test_hrnet_w18_backbone_count():
     """HRNetV2-W18 without its classification head: timm, mmseg and
-    mmpretrain build the same 9,562,260 parameters (Wang et al., "Deep High-Resolution
-    Representation Learning for Visual Recognition", TPAMI 2020)."""
+    mmpretrain build the same 9,562,260 parameters (Wang et al., "Deep
+    High-Resolution Representation Learning for Visual Recognition", TPAMI
+    2020)."""
     stage = dict(block='BASIC', num_modules=1)
     mmseg_w18 = MODELS.build(dict(type='mmseg.HRNet', extra=dict(
         stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK',
