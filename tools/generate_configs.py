@@ -11,7 +11,10 @@ and what the rule needs beyond its base):
 - ``configs/synergy/``: the synergy net of Jiao, Cao, Song and Lau, "Look
   Deeper into Depth: Monocular Depth Estimation with Semantic Booster and
   Attention-Driven Loss" (ECCV 2018), on NYUv2-40, KITTI + Cityscapes and
-  SynthScenes.
+  SynthScenes;
+- ``configs/mti_net/`` and ``configs/pad_net/``: MTI-Net (Vandenhende,
+  Georgoulis and Van Gool, ECCV 2020) and PAD-Net (Xu, Ouyang, Wang and
+  Sebe, CVPR 2018) on SynthScenes.
 
 Every folder of ``configs/`` (hand-written ones included) gets a README.md
 table: config, model, data, weighter, schedule (read from the resolved
@@ -182,6 +185,39 @@ def synergy_networks() -> List[Network]:
     return networks
 
 
+# The loss terms of the SynthScenes 3-task base, per task.
+SYNTHSCENES_3TASK_TERMS = (
+    'depth.loss_log_l1', 'depth.loss_range_min', 'depth.loss_range_max',
+    'normal.loss_cos', 'normal.loss_unit', 'seg.loss_ce', 'seg.loss_range')
+# The tiny HRNet of the multi-scale twins (`_base_/models/hrnet_tiny.py`).
+HRNET_TINY = ('backbone=_base_.hrnet_tiny,\n'
+              '    in_channels=_base_.hrnet_tiny_channels')
+
+
+def supervised_terms(terms: Tuple[str, ...],
+                     suffixes: Tuple[str, ...]) -> Tuple[str, ...]:
+    """The final terms, then every term with each deep-supervision
+    suffix, in the order the networks return them."""
+    return terms + tuple(f'{term}_{suffix}' for suffix in suffixes
+                         for term in terms)
+
+
+def distillation_networks() -> Tuple[Network, Network]:
+    """MTI-Net (initial predictions at 4 scales) and PAD-Net (one
+    intermediate stage) on the tiny HRNet."""
+    mti = supervised_terms(SYNTHSCENES_3TASK_TERMS,
+                           ('s1_4', 's1_8', 's1_16', 's1_32'))
+    pad = supervised_terms(SYNTHSCENES_3TASK_TERMS, ('initial', ))
+    return (
+        Network('mti_net', 'MTI-Net', HRNET_TINY, mti,
+                {key: 1.0 for key in mti},
+                bases=('models/mti_net_hrnet18', 'models/hrnet_tiny')),
+        Network('pad_net', 'PAD-Net', f'{HRNET_TINY},\n    channels=32', pad,
+                {key: 1.0 for key in pad},
+                bases=('models/pad_net_hrnet18', 'models/hrnet_tiny')),
+    )
+
+
 # Weak supervision on SynthScenes (Jiao et al., section 8, on a CPU): the
 # unpaired training split of `_base_/datasets/synthscenes_unpaired_train.py`
 # in place of the paired one.
@@ -208,6 +244,7 @@ class Setting(NamedTuple):
 ALL = tuple(RULES)
 DEEPLAB = tuple(deeplab_networks())
 SYNERGY = tuple(synergy_networks())
+MTI_NET, PAD_NET = distillation_networks()
 DEEPLAB_RULES = tuple((net.name, ALL) for net in DEEPLAB)
 # The branch-out study (Jiao et al., Table 2) with equal weights only.
 SYNERGY_RULES = (('lateral', ALL), ) + tuple(
@@ -277,6 +314,14 @@ SETTINGS = (
             (('lateral', ALL), ), 'ResNet18, narrow branches',
             model_fields='partial_labels=True', tail=SYNTHSCENES_WEAK,
             extra_bases=('datasets/synthscenes_unpaired_train', )),
+    Setting('mti_net/synthscenes', 'benchmarks/synthscenes_3task',
+            'SynthScenes 3 tasks (CPU twin)', (MTI_NET, ),
+            (('mti_net', ALL), ), 'tiny HRNet (widths 8-48)',
+            model_fields=ARCHITECTURE_FIELDS),
+    Setting('pad_net/synthscenes', 'benchmarks/synthscenes_3task',
+            'SynthScenes 3 tasks (CPU twin)', (PAD_NET, ),
+            (('pad_net', ALL), ), 'tiny HRNet (widths 8-48)',
+            model_fields=ARCHITECTURE_FIELDS),
 )
 
 
@@ -357,6 +402,10 @@ DATA = {
     'mixture_of_experts/synthscenes':
         'SynthScenes 64 x 128: depth, normals, 6 classes',
     'ltb/synthscenes': 'SynthScenes 64 x 128: depth, normals, 6 classes',
+    'mti_net/synthscenes':
+    'SynthScenes 64 x 128: depth, normals, 6 classes',
+    'pad_net/synthscenes':
+    'SynthScenes 64 x 128: depth, normals, 6 classes',
 }
 # SynthScenes numbers measured so far, from the family pages (one run
 # each; pixelwise: the mean of two seeds). Empty cells: not measured.
@@ -402,6 +451,10 @@ FOLDERS = dict(
                         'mixture_of_experts.md'),
     ltb=('Learning to Branch: a learned tree of task columns',
          'mixture_of_experts.md'),
+    mti_net=('MTI-Net: multi-scale task interaction, deep supervision',
+             'mti_net_pad_net.md'),
+    pad_net=('PAD-Net: intermediate predictions and distillation',
+             'mti_net_pad_net.md'),
 )
 
 

@@ -10,9 +10,10 @@ from .decode_heads import (ASPP, ArgmaxEncHead, ArgmaxFCNHead, CEOnlyEncHead,
                            DisparityDecoder, TwelveConvDecoder)
 from .losses import MonodepthLoss
 from .necks import (CrossStitch, CrossTaskDistillation, DSelectGate,
-                    LateralSharingUnit, SoftmaxGate)
+                    FeaturePropagation, LateralSharingUnit, SoftmaxGate)
 from .segmentors import (CGC, LTB, PLE, DeepLabBranched, DeepLabDistilled,
-                         DeepLabJoint, DSelectK, MMoE, MultiTaskDensePredictor,
+                         DeepLabJoint, DSelectK, MMoE, MTINet,
+                         MultiTaskDensePredictor, PADNet,
                          PixelwiseMultiTaskNet, SemanticDepthPredictor,
                          StereoDepthEstimator, SynergyNet,
                          WeightedCascadeEncoderDecoder, WeightedDepthEstimator,
@@ -27,12 +28,13 @@ __all__ = [
     'DeepLabBranched', 'DeepLabDistilled', 'DeepLabEncoder',
     'DeepLabJoint', 'DeepLabV3PlusDecoder', 'DeepLabV3PlusHead',
     'DenseTask', 'DepthNormalization', 'DisparityDecoder',
-    'EncoderColumns', 'EncoderStages', 'LTB', 'LateralSharingUnit', 'MMoE',
-    'MonodepthLoss', 'MultiTaskDataPreprocessor',
-    'MultiTaskDensePredictor', 'PLE', 'PixelwiseMultiTaskNet',
-    'ResNetV1cEncoder', 'SemanticDepthPredictor', 'SoftmaxGate',
-    'StereoDataPreprocessor', 'StereoDepthEstimator', 'SynergyNet',
-    'TimmEncoder', 'TwelveConvDecoder', 'WeightedCascadeEncoderDecoder',
+    'EncoderColumns', 'EncoderStages', 'FeaturePropagation', 'LTB',
+    'LateralSharingUnit', 'MMoE', 'MTINet', 'MonodepthLoss',
+    'MultiTaskDataPreprocessor', 'MultiTaskDensePredictor', 'PADNet',
+    'PLE', 'PixelwiseMultiTaskNet', 'ResNetV1cEncoder',
+    'SemanticDepthPredictor', 'SoftmaxGate', 'StereoDataPreprocessor',
+    'StereoDepthEstimator', 'SynergyNet', 'TimmEncoder',
+    'TwelveConvDecoder', 'WeightedCascadeEncoderDecoder',
     'WeightedDepthEstimator', 'WeightedEncoderDecoder',
     'WeightedMultimodalEncoderDecoder', 'build_with_weighter'
 ]

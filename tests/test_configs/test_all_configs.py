@@ -32,6 +32,8 @@ REPRESENTATIVES = [
     'synergy/synthscenes_weak_lateral_cov.py',
     'mixture_of_experts/synthscenes_ple_mgda.py',
     'ltb/synthscenes_ltb_cov.py',
+    'mti_net/synthscenes_mti_net_uncertainty.py',
+    'pad_net/synthscenes_pad_net_handtuned.py',
 ]
 spec = importlib.util.spec_from_file_location(
     'generate_configs', osp.join(ROOT, 'tools', 'generate_configs.py'))

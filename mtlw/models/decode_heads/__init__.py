@@ -6,10 +6,13 @@ from .ce_only_enc_head import CEOnlyEncHead
 from .deeplabv3plus_decoder import DeepLabV3PlusDecoder
 from .deeplabv3plus_head import DeepLabV3PlusHead
 from .disparity_decoder import DisparityDecoder
+from .initial_task_prediction import InitialTaskPrediction
+from .multi_scale_head import MultiScaleHead
 from .twelve_conv_decoder import TwelveConvDecoder
 
 __all__ = [
     'ArgmaxAccuracyMixin', 'ArgmaxEncHead', 'ArgmaxFCNHead', 'ASPP',
     'argmax_accuracy', 'CEOnlyEncHead', 'DeepLabV3PlusDecoder',
-    'DeepLabV3PlusHead', 'DisparityDecoder', 'TwelveConvDecoder'
+    'DeepLabV3PlusHead', 'DisparityDecoder', 'InitialTaskPrediction',
+    'MultiScaleHead', 'TwelveConvDecoder'
 ]

@@ -3,10 +3,12 @@ the gates that mix experts."""
 from .cross_stitch import CrossStitch, cross_stitch
 from .cross_task_distillation import CrossTaskDistillation
 from .dselect_gate import DSelectGate
+from .feature_propagation import FeaturePropagation
 from .lateral_sharing_unit import LateralSharingUnit
 from .softmax_gate import SoftmaxGate
 
 __all__ = [
     'CrossStitch', 'CrossTaskDistillation', 'DSelectGate',
-    'LateralSharingUnit', 'SoftmaxGate', 'cross_stitch'
+    'FeaturePropagation', 'LateralSharingUnit', 'SoftmaxGate',
+    'cross_stitch'
 ]

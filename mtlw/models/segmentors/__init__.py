@@ -7,7 +7,9 @@ from .deeplab_joint import DeepLabJoint
 from .dselect_k import DSelectK
 from .ltb import LTB
 from .mmoe import MMoE
+from .mti_net import MTINet
 from .multitask_dense_predictor import MultiTaskDensePredictor
+from .pad_net import PADNet
 from .pixelwise_multitask_net import PixelwiseMultiTaskNet
 from .ple import PLE
 from .semantic_depth_predictor import SemanticDepthPredictor
@@ -20,8 +22,8 @@ from .weighted_segmentors import (WeightedCascadeEncoderDecoder,
 
 __all__ = [
     'CGC', 'DSelectK', 'DeepLabBranched', 'DeepLabDistilled',
-    'DeepLabJoint', 'LTB', 'MMoE', 'MultiTaskDensePredictor', 'PLE',
-    'PixelwiseMultiTaskNet', 'SemanticDepthPredictor',
+    'DeepLabJoint', 'LTB', 'MMoE', 'MTINet', 'MultiTaskDensePredictor',
+    'PADNet', 'PLE', 'PixelwiseMultiTaskNet', 'SemanticDepthPredictor',
     'StereoDepthEstimator', 'SynergyNet', 'WeightedCascadeEncoderDecoder',
     'WeightedDepthEstimator', 'WeightedEncoderDecoder',
     'WeightedMultimodalEncoderDecoder'

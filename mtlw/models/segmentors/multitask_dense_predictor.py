@@ -1,5 +1,5 @@
 """The generic base of mtlw's multi-task dense predictors."""
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from mmengine.model import BaseModel
 from mmseg.structures import SegDataSample
@@ -68,6 +68,10 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
             when omitted.
         shared (str, optional): Submodule that gradient-based weighters
             differentiate against, e.g. ``'backbone'``.
+        auxiliary_tasks (dict[str, dict], optional): Tasks supervised only
+            through auxiliary outputs (:class:`DenseTask` arguments, names
+            other than those of ``tasks``), e.g. normals that help
+            semantics in PAD-Net. Their ground truth must be in the data.
         partial_labels (bool): Log the number of labelled samples of each
             task as ``<task>.labelled``, so that the weighter applies the
             partial-label rule (:mod:`mtlw.weighting.partial_labels`; one
@@ -80,6 +84,7 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
                  data_preprocessor: Optional[dict] = None,
                  weighter: Optional[dict] = None,
                  shared: Optional[str] = None,
+                 auxiliary_tasks: Optional[Dict[str, dict]] = None,
                  partial_labels: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         # Built here from mtlw's (mmseg's) registry, so the model also builds
@@ -93,6 +98,15 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
             raise ValueError('a multi-task model needs at least one task')
         self.tasks = nn.ModuleDict(
             {name: DenseTask(name, **cfg) for name, cfg in tasks.items()})
+        auxiliary_tasks = auxiliary_tasks or {}
+        clashes = sorted(set(auxiliary_tasks) & set(tasks))
+        if clashes:
+            raise ValueError(f'auxiliary_tasks must differ from the tasks, '
+                             f'got {clashes} in both')
+        self.auxiliary_tasks = nn.ModuleDict({
+            name: DenseTask(name, **cfg)
+            for name, cfg in auxiliary_tasks.items()
+        })
         self.partial_labels = partial_labels
 
     # ------------------------------------------------------------------
@@ -101,6 +115,13 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
     def forward_tasks(self, inputs: Tensor) -> Dict[str, Tensor]:
         """Raw output maps ``{task: (B, channels, h, w)}`` of a batch."""
         raise NotImplementedError
+
+    def forward_supervised(
+            self, inputs: Tensor
+    ) -> Tuple[Dict[str, Tensor], Dict[str, Dict[str, Tensor]]]:
+        """Final maps and auxiliary maps ``{suffix: {task: map}}`` (deep
+        supervision); none by default."""
+        return self.forward_tasks(inputs), {}
 
     # ------------------------------------------------------------------
     # Generic part
@@ -116,7 +137,11 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
 
     def task_maps(self, inputs: Tensor) -> Dict[str, Tensor]:
         """``forward_tasks`` checked and resized to the input size."""
-        maps = self.forward_tasks(inputs)
+        return self.checked_maps(self.forward_tasks(inputs), inputs)
+
+    def checked_maps(self, maps: Dict[str, Tensor],
+                     inputs: Tensor) -> Dict[str, Tensor]:
+        """Every task's map of ``maps``, resized to the input size."""
         missing = [name for name in self.tasks if name not in maps]
         if missing:
             raise KeyError(f'{type(self).__name__}.forward_tasks returned no '
@@ -139,9 +164,40 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
     def loss(self, inputs: Tensor, data_samples: List) -> Dict[str, Tensor]:
         """Unweighted loss terms of every task, keyed ``<task>.<term>``
         (and, with partial labels, the labelled-sample counts)."""
-        return self.with_label_counts(
-            self.task_losses(self.task_maps(inputs), data_samples),
-            data_samples)
+        maps, auxiliary = self.forward_supervised(inputs)
+        losses = self.task_losses(self.checked_maps(maps, inputs),
+                                  data_samples)
+        for suffix, aux_maps in auxiliary.items():
+            losses.update(self.auxiliary_losses(suffix, aux_maps, inputs,
+                                                data_samples))
+        return self.with_label_counts(losses, data_samples)
+
+    def auxiliary_losses(self, suffix: str, maps: Dict[str, Tensor],
+                         inputs: Tensor,
+                         data_samples: List) -> Dict[str, Tensor]:
+        """Loss terms of auxiliary maps (resized to the input size), keyed
+        ``<task>.<term>_<suffix>``."""
+        if not suffix or not suffix.replace('_', '').isalnum():
+            raise ValueError(f'an auxiliary output suffix must be letters, '
+                             f'digits and _, got {suffix!r}')
+        losses = {}
+        for name, value in maps.items():
+            task = self.supervised_task(name)
+            terms = task.losses(resize(value, inputs.shape[-2:]),
+                                data_samples)
+            losses.update((f'{key}_{suffix}', term)
+                          for key, term in terms.items())
+        return losses
+
+    def supervised_task(self, name: str) -> DenseTask:
+        """The task or auxiliary task ``name``."""
+        if name in self.tasks:
+            return self.tasks[name]
+        if name in self.auxiliary_tasks:
+            return self.auxiliary_tasks[name]
+        raise KeyError(f'auxiliary output {name!r} is neither a task '
+                       f'{list(self.tasks)} nor an auxiliary task '
+                       f'{list(self.auxiliary_tasks)}')
 
     def with_label_counts(self, losses: Dict[str, Tensor],
                           data_samples: List) -> Dict[str, Tensor]:
@@ -151,7 +207,8 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
         if not self.partial_labels:
             return losses
         counts = {}
-        for name, task in self.tasks.items():
+        for name, task in [*self.tasks.items(),
+                           *self.auxiliary_tasks.items()]:
             ignore_index = getattr(task.loss, 'ignore_index', 255)
             labelled = labelled_samples(task.kind, task.targets(data_samples),
                                         ignore_index)

@@ -51,6 +51,11 @@ class SemanticDepthPredictor(MultiTaskDensePredictor):
                  test_scales: Sequence[float] = (1.0, ),
                  test_flip: bool = False, **kwargs) -> None:
         super().__init__(tasks, **kwargs)
+        if self.auxiliary_tasks:
+            raise ValueError(f'{type(self).__name__} supervises its stages '
+                             f'through forward_outputs and takes no '
+                             f'auxiliary_tasks, got '
+                             f'{list(self.auxiliary_tasks)}')
         if not test_scales or any(scale <= 0 for scale in test_scales):
             raise ValueError(f'test_scales must be positive factors, got '
                              f'{test_scales}')

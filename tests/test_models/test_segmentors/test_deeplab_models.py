@@ -115,6 +115,12 @@ def test_encoder_keeps_stride_16_with_a_dilated_last_stage():
         64, 512)
 
 
+def test_auxiliary_tasks_are_refused():
+    with pytest.raises(ValueError, match='takes no auxiliary_tasks'):
+        build('DeepLabBranched', auxiliary_tasks=dict(
+            normal=dict(channels=3, loss=dict(type='NormalCosineLoss'))))
+
+
 def test_joint_head_predicts_every_channel_at_once():
     model = build('DeepLabJoint')
     assert model.head.decoder.predict.out_channels == NUM_CLASSES + 1

@@ -7,6 +7,7 @@ from torch import nn
 
 from mtlw.models import (DenseTask, MultiTaskDataPreprocessor,
                          MultiTaskDensePredictor)
+from mtlw.models.utils import resize
 from mtlw.registry import MODELS
 from mtlw.structures import task_fields
 from tests._fixtures.pixelwise_fixtures import fake_samples
@@ -137,3 +138,55 @@ def test_registered_subclass_builds_from_a_config():
     model = MODELS.build(dict(type='ConstantNet', tasks=TASKS, width=5))
     assert model.backbone.out_channels == 5
     assert isinstance(model.data_preprocessor, MultiTaskDataPreprocessor)
+
+
+class DeeplySupervisedNet(ConstantNet):
+    """ConstantNet plus auxiliary maps: ``half`` (depth, quarter size) and
+    ``aux`` (the auxiliary-only edge task)."""
+
+    def forward_supervised(self, inputs):
+        maps = self.forward_tasks(inputs)
+        return maps, dict(
+            half=dict(depth=maps['depth'][..., ::2, ::2] * 2),
+            aux=dict(edge=torch.full_like(maps['seg'][:, :2], 3.0)))
+
+
+def test_auxiliary_maps_are_supervised_under_suffixed_keys():
+    tasks = {name: TASKS[name] for name in ('depth', 'normal', 'seg')}
+    model = DeeplySupervisedNet(tasks=tasks,
+                                auxiliary_tasks=dict(edge=TASKS['edge']),
+                                partial_labels=True)
+    inputs = torch.zeros(2, 3, 8, 6)
+    samples = fake_samples(CHANNELS, 2, 8, 6)
+    losses = model.loss(inputs, samples)
+    assert list(losses)[-4:] == [
+        'depth.labelled', 'normal.labelled', 'seg.labelled', 'edge.labelled']
+    assert [key for key in losses if key.endswith(('_half', '_aux'))] == [
+        'depth.loss_log_l1_half', 'depth.loss_range_min_half',
+        'depth.loss_range_max_half', 'edge.loss_l1_aux', 'edge.loss_std_aux']
+    # each auxiliary map is resized to the input and scored by its task
+    maps, auxiliary = model.forward_supervised(inputs)
+    depth = model.tasks['depth'].losses(
+        resize(auxiliary['half']['depth'], (8, 6)), samples)
+    assert torch.equal(losses['depth.loss_log_l1_half'],
+                       depth['depth.loss_log_l1'])
+    gt = torch.stack([s.gt_edge_map.data for s in samples])
+    assert losses['edge.loss_l1_aux'].item() == pytest.approx(
+        (3.0 - gt).abs().sum(1).mean().item(), rel=1e-6)
+    # predictions hold the tasks only
+    [out] = model.predict(inputs[:1], samples[:1])
+    assert 'pred_depth_map' in out and 'pred_edge_map' not in out
+
+
+def test_auxiliary_tasks_and_outputs_fail_clearly():
+    with pytest.raises(ValueError, match=r"must differ from the tasks, got "
+                                         r"\['seg'\]"):
+        ConstantNet(tasks=TASKS, auxiliary_tasks=dict(seg=TASKS['seg']))
+    model = DeeplySupervisedNet(tasks={'depth': TASKS['depth'],
+                                       'normal': TASKS['normal'],
+                                       'seg': TASKS['seg']})
+    samples = fake_samples(CHANNELS, 1, 8, 6)
+    with pytest.raises(KeyError, match="'edge' is neither a task"):
+        model.loss(torch.zeros(1, 3, 8, 6), samples)
+    with pytest.raises(ValueError, match="suffix must be letters"):
+        model.auxiliary_losses('s1/4', {}, torch.zeros(1, 3, 8, 6), samples)
