@@ -24,6 +24,7 @@ setup(
     long_description=open('README.md').read(),
     long_description_content_type='text/markdown',
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
+    package_data={'mtlw.utils': ['tables/*.yaml']},
     python_requires='>=3.9',
     install_requires=read_requirements(),
     extras_require=dict(tests=['pytest']),
