@@ -162,11 +162,13 @@ def split_values(values: str) -> List[str]:
 
 def option_slug(option: str) -> str:
     """A folder-safe name of one ``key=value`` option: the last part of the
-    key and the value (``optim_wrapper.optimizer.lr=1e-3`` -> ``lr-1e-3``).
+    key and the value, other characters than letters, digits and ``.+-``
+    replaced by ``_`` (``optim_wrapper.optimizer.lr=1e-3`` -> ``lr-1e-3``,
+    ``model.weighter.priorities=[0.3,0.7]`` -> ``priorities-0.3_0.7``).
     """
     key, _, value = option.partition('=')
-    name = f"{key.strip().split('.')[-1]}-{value.strip()}"
-    return re.sub(r'[^A-Za-z0-9.+-]+', '_', name).strip('_')
+    value = re.sub(r'[^A-Za-z0-9.+-]+', '_', value.strip()).strip('_')
+    return f"{key.strip().split('.')[-1]}-{value}"
 
 
 def grid_points(grid: Sequence[str]) -> List[Tuple[str, Tuple[str, ...]]]:
