@@ -34,6 +34,10 @@ evaluation at the end; the rows' own ``train_cfg`` options are dropped), so
 that a CPU fills the table end to end. The numbers then say that the
 pipeline works, not how close the models get to the paper.
 
+A table of several seeds also gets every run ranked among all runs
+(``tools/analysis/compare_runs.py``: ``WORK_DIR/<table>/table_s3.md``, the
+per-trial rows of Loss Scale Balancing Table S-3).
+
 The win-rate table (CoV-Weighting Table 5) adds
 ``val_evaluator.output_file=<run>/per_image.json`` to its runs and votes
 image by image between the final evaluations of every pair of models.
@@ -164,6 +168,35 @@ def win_rates(table: Table, methods: Dict[str, 'study.Method'], seeds,
                           len(sums[(row.method, col)]))
                          if (row.method, col) in sums else None
                          for col in table.columns] for row in table.rows}
+
+
+def missing_per_image(table: Table, methods: Dict[str, 'study.Method'],
+                      seeds, work_dir: str) -> Dict[str, str]:
+    """Models of a win-rate table whose runs hold no per-image results
+    (e.g. trained for another table before), with what to do."""
+    status = {}
+    for name, method in methods.items():
+        for seed in seeds:
+            run_dir = osp.join(work_dir, method.name, f'seed{seed}')
+            if not osp.isfile(osp.join(run_dir, PER_IMAGE)):
+                status[name] = (
+                    f'no {PER_IMAGE} in {run_dir}: evaluate its checkpoint '
+                    'with tools/test.py --cfg-options test_evaluator.'
+                    f'output_file={run_dir}/{PER_IMAGE}')
+    return status
+
+
+def compare_seeds(table: Table, planned: Dict[str, 'study.Planned'],
+                  work_dir: str) -> None:
+    """Every run with its ranks among all runs (the per-trial rows of
+    Loss Scale Balancing Table S-3) through tools/analysis/compare_runs.py,
+    into ``WORK_DIR/<table>/``."""
+    metrics = [m.key for m in table.metrics]
+    subprocess.run([sys.executable, osp.join(TOOLS, 'analysis',
+                                             'compare_runs.py'), *planned,
+                    '--out-dir', osp.join(work_dir, table.name),
+                    '--allow-unfinished', '--metrics', *metrics],
+                   check=True)
 
 
 def measured_table(table: Table, methods: Dict[str, 'study.Method'], seeds,
@@ -346,6 +379,10 @@ def main(argv=None) -> str:
     for action, command, _ in planned.values():
         if command:
             subprocess.run(command, check=True)
+    if table.kind == 'win_rate':
+        status.update(missing_per_image(table, methods, seeds, work_dir))
+    elif len(seeds) > 1 and planned:
+        compare_seeds(table, planned, work_dir)
     for name in methods:
         status.setdefault(name, '')
     text = format_table(table, measured_table(table, methods, seeds,

@@ -233,9 +233,9 @@ def train_command(config: str, run_dir: str, options: Sequence[str],
                   resume: bool, gpus: int = 1) -> List[str]:
     """The ``tools/train.py`` command of one run (``tools/dist_train.sh``
     with ``gpus`` processes when ``gpus > 1``)."""
-    if gpus > 1:
-        command = ['bash', osp.join(TOOLS, 'dist_train.sh'), config,
-                   str(gpus)]
+    if gpus > 1:  # dist_train.sh starts $PYTHON, this interpreter
+        command = ['env', f'PYTHON={sys.executable}', 'bash',
+                   osp.join(TOOLS, 'dist_train.sh'), config, str(gpus)]
     else:
         command = [sys.executable, osp.join(TOOLS, 'train.py'), config]
     command += ['--work-dir', run_dir]

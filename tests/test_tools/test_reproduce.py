@@ -11,6 +11,7 @@ from mtlw.utils.reproduction import (Metric, Row, cell, format_table,
                                      load_table, mean_metrics, measured_row,
                                      papers, run_hours, step_time,
                                      synthscenes_twin, table_names)
+from tests._fixtures.run_log_fixtures import train, write_launch
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 spec = importlib.util.spec_from_file_location(
@@ -200,3 +201,36 @@ def test_win_rate_table_on_synthscenes_end_to_end(tmp_path, capsys,
     out = capsys.readouterr().out
     assert out.count(': done, finished (iter 2/2)') == 3
     assert ': start,' not in out and ': resume,' not in out
+
+
+@pytest.mark.slow
+def test_finished_runs_fill_the_table_without_training(tmp_path, capsys,
+                                                       monkeypatch):
+    """LSB Table S-3 on the SynthScenes twins, two seeds already trained
+    (fabricated logs at the 2-step schedule): nothing trains, the cells are
+    the means over the seeds in the paper's units, and every run is ranked
+    among all runs."""
+    monkeypatch.chdir(ROOT)
+    table = load_table('lsb', 'table_s3')
+    methods, _ = reproduce.resolve(table, 'synthscenes')
+    for k, method in enumerate(methods.values()):
+        for seed in (0, 1):
+            metrics = {'depth/delta1': 0.5 + 0.1 * seed, 'depth/rmse': 0.8,
+                       'normal/within_30': 40.0 + k,
+                       'normal/angle_mean': 30.0, 'seg/mIoU': 20.0,
+                       'seg/aAcc': 50.0 + seed}
+            write_launch(tmp_path / method.name / f'seed{seed}',
+                         '20260101_000000', [
+                             train(1, 'A'), train(2, 'A'),
+                             dict(metrics, step=2)])
+    text = reproduce.main(['lsb', 'table_s3', '--data', 'synthscenes',
+                           '--iters', '2', '--seeds', '0', '1',
+                           '--work-dir', str(tmp_path)])
+    out = capsys.readouterr().out
+    assert out.count(': done, finished (iter 2/2)') == 10
+    # delta1: mean 0.55 -> 55 %; within_30 of the 2nd method 41
+    assert ('| Uncert | 55.0000 / 60.0000 (-5.0000) | 0.8000 / 0.7880 '
+            '(+0.0120) | 41.0000 / 43.6000 (-2.6000) |') in text
+    assert '| 50.5000 / 56.0000 (-5.5000) |' in text
+    ranks = (tmp_path / 'table_s3' / 'table_s3.md').read_text()
+    assert 'synthscenes_crossstitch_lsb' in ranks

@@ -168,8 +168,9 @@ def test_gpus_and_run_folder_in_options(configs, tmp_path):
         cfg_options=['val_evaluator.output_file={work_dir}/per_image.json'])
     run_dir = str(tmp_path / 'net_equal' / 'seed0')
     command = planned[run_dir].command
-    assert command[:4] == ['bash', osp.join(ROOT, 'tools', 'dist_train.sh'),
+    assert command[:6] == ['env', f'PYTHON={sys.executable}', 'bash',
+                           osp.join(ROOT, 'tools', 'dist_train.sh'),
                            configs[0], '4']
-    assert command[4:6] == ['--work-dir', run_dir]
+    assert command[6:8] == ['--work-dir', run_dir]
     assert command[-1] == \
         f'val_evaluator.output_file={run_dir}/per_image.json'
