@@ -86,9 +86,15 @@ def test_tables_sharing_a_config_share_its_runs():
     table2 = reproduce.resolve(load_table('cov', 'table2'), 'real')[0]
     table3 = reproduce.resolve(load_table('cov', 'table3'), 'real')[0]
     assert table2['full history'] == table3['CoV-Weighting']
-    lr = reproduce.resolve(load_table('deeplab', 'lr_adam'), 'real')[0]
+    # rows of one config that differ by options run apart
+    lr_table = load_table('deeplab', 'lr_adam')
+    lr_table = lr_table._replace(rows=tuple(
+        row._replace(config='configs/deeplab/miniscapes_joint_equal.py')
+        for row in lr_table.rows))
+    lr = reproduce.resolve(lr_table, 'real')[0]
     assert lr['Adam lr 1e-3'].name == 'miniscapes_joint_equal_lr-0.001'
     assert lr['Adam lr 1e-3'].options == ('optim_wrapper.optimizer.lr=0.001',)
+    assert lr['Adam lr 1e-4'].name == 'miniscapes_joint_equal_lr-0.0001'
 
 
 def test_synthscenes_twins():
@@ -117,8 +123,13 @@ def test_synthscenes_twins():
                                    'synthscenes')
     assert len(methods) == 5
     # the twins' schedule replaces the rows' own
-    twins, _ = reproduce.resolve(load_table('deeplab', 'epochs_batch'),
-                                 'synthscenes')
+    table = load_table('deeplab', 'epochs_batch')
+    table = table._replace(rows=tuple(
+        row._replace(config='configs/deeplab/miniscapes_joint_equal.py')
+        for row in table.rows))
+    twins, _ = reproduce.resolve(table, 'synthscenes')
+    assert twins['8 epochs, batch 2'].config.endswith(
+        'configs/deeplab/synthscenes_joint_equal.py')
     assert twins['8 epochs, batch 2'].options == (
         'train_dataloader.batch_size=2',)
 
