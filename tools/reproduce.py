@@ -125,15 +125,19 @@ def estimate(planned: Dict[str, 'study.Planned'],
              ) -> Dict[str, Optional[float]]:
     """GPU hours of every run left to train (None: unmeasured)."""
     by_name = {m.name: m for m in methods.values()}
+    per_method: Dict[str, Optional[float]] = {}
     hours = {}
     for run_dir, planned_run in planned.items():
         if planned_run.action == 'done':
             continue
-        method = by_name[osp.basename(osp.dirname(run_dir))]
-        unit, length = study.schedule_length(
-            method.config, [*method.options, *cfg_options])
-        entry = step_time(osp.relpath(method.config, ROOT))
-        hours[run_dir] = run_hours(unit, length, entry)
+        name = osp.basename(osp.dirname(run_dir))
+        if name not in per_method:
+            method = by_name[name]
+            unit, length = study.schedule_length(
+                method.config, [*method.options, *cfg_options])
+            entry = step_time(osp.relpath(method.config, ROOT))
+            per_method[name] = run_hours(unit, length, entry)
+        hours[run_dir] = per_method[name]
     return hours
 
 
@@ -244,7 +248,17 @@ def table_section(table: Table) -> str:
         unit, length = study.schedule_length(method.config, method.options)
         entry = step_time(osp.relpath(method.config, ROOT))
         hours += [run_hours(unit, length, entry)] * len(table.seeds)
-    runs = len(distinct) * len(table.seeds)
+    every = {(config, tuple(options))
+             for config, options in runs_of(table).values()}
+    runs = len(every) * len(table.seeds)
+    waiting = runs - len(distinct) * len(table.seeds)
+    run_text = f'{runs} ({len(every)} settings x seeds {list(table.seeds)})'
+    time_text = describe_hours(hours) if distinct else ''
+    if waiting:
+        run_text += f'; {waiting} wait for a config that does not exist yet'
+        time_text = ', '.join(part for part in (
+            time_text, f'{waiting} runs of missing configs not estimated')
+            if part)
     lines = [f'### {table.paper} {table.name}', '',
              f'{table.caption}. {table.reference}.', '',
              '```bash',
@@ -252,9 +266,8 @@ def table_section(table: Table) -> str:
              '[--gpus N] [--dry-run]',
              '```', '',
              f'- data: {table.data}',
-             f'- runs: {runs} (configs: {len(distinct)}, seeds: '
-             f'{list(table.seeds)})',
-             f'- expected GPU time: {describe_hours(hours)}']
+             f'- runs: {run_text}',
+             f'- expected GPU time: {time_text}']
     if status:
         lines.append('- missing configs: ' + ', '.join(
             sorted({f"`{s.split(' ', 2)[2]}`" for s in status.values()})))

@@ -179,7 +179,9 @@ def test_docs_page_is_generated_from_the_tables():
         assert file.read() == reproduce.render_docs(), \
             'docs/reproduce.md is stale: run python tools/reproduce.py --docs'
     text = reproduce.render_docs()
-    assert '- expected GPU time: ~4.1 GPU hours (8 runs)\n' in text
+    assert ('- runs: 11 (11 settings x seeds [0]); 3 wait for a config '
+            'that does not exist yet\n- expected GPU time: ~4.1 GPU hours '
+            '(8 runs), 3 runs of missing configs not estimated\n') in text
     assert '| Proposed (LSB) | 60.6 | 0.782 | 45.0 | 39.7 | 21.1 | 56.5 |' \
         in text
 
