@@ -76,7 +76,7 @@ def test_dry_run_estimates_measured_families_only(tmp_path, capsys):
         '~0.5 GPU h' in out
     assert 'AUX only: missing config configs/encnet/pcontext_aux_only.py' \
         in out
-    assert '~4.1 GPU hours (8 runs)' in out
+    assert '~4.6 GPU hours (9 runs)' in out  # 3 CoV learning rates
     reproduce.main(['cov', 'table4', '--dry-run', '--work-dir',
                     str(tmp_path)])
     assert '8 runs unmeasured' in capsys.readouterr().out
@@ -179,9 +179,9 @@ def test_docs_page_is_generated_from_the_tables():
         assert file.read() == reproduce.render_docs(), \
             'docs/reproduce.md is stale: run python tools/reproduce.py --docs'
     text = reproduce.render_docs()
-    assert ('- runs: 11 (11 settings x seeds [0]); 3 wait for a config '
-            'that does not exist yet\n- expected GPU time: ~4.1 GPU hours '
-            '(8 runs), 3 runs of missing configs not estimated\n') in text
+    assert ('- runs: 11 (11 settings x seeds [0]); 2 wait for a config '
+            'that does not exist yet\n- expected GPU time: ~4.6 GPU hours '
+            '(9 runs), 2 runs of missing configs not estimated\n') in text
     assert '| Proposed (LSB) | 60.6 | 0.782 | 45.0 | 39.7 | 21.1 | 56.5 |' \
         in text
 
