@@ -174,3 +174,27 @@ def test_gpus_and_run_folder_in_options(configs, tmp_path):
     assert command[6:8] == ['--work-dir', run_dir]
     assert command[-1] == \
         f'val_evaluator.output_file={run_dir}/per_image.json'
+
+
+@pytest.mark.slow
+def test_grid_points_train_with_their_values(tmp_path, monkeypatch):
+    """Two learning rates of a 2-step EncNet run: each point's folder logs
+    its own learning rate (10x apart at every step, up to the schedule's
+    fixed minimum learning rate)."""
+    config = osp.join(ROOT, 'configs', 'encnet', 'synthscenes_cov.py')
+    monkeypatch.setenv('OMP_NUM_THREADS', '1')
+    run_study(monkeypatch, config, '--seeds', '0', '--work-dir',
+              str(tmp_path), '--metrics', 'mIoU',
+              '--grid', 'optim_wrapper.optimizer.lr=0.01,0.001',
+              '--cfg-options', 'train_cfg.max_iters=2',
+              'train_cfg.val_interval=2', 'default_hooks.logger.interval=1',
+              'train_dataloader.batch_size=2',
+              'train_dataloader.dataset.img_size=[32,64]',
+              'val_dataloader.dataset.num_samples=2',
+              'val_dataloader.dataset.img_size=[32,64]')
+    high = read_run(str(tmp_path / 'lr-0.01' / 'seed0')).training
+    low = read_run(str(tmp_path / 'lr-0.001' / 'seed0')).training
+    assert [r['iter'] for r in high] == [1, 2]
+    for a, b in zip(high, low):
+        assert a['lr'] == pytest.approx(10 * b['lr'], rel=1e-3)
+    assert osp.isfile(tmp_path / 'table_s3.md')
