@@ -25,7 +25,11 @@ setup(
     long_description_content_type='text/markdown',
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
     # split lists read by the dataset loaders (mtlw/datasets/split_files.py)
-    package_data={'mtlw.datasets': ['splits/*.md', 'splits/*/*.txt']},
+    # and the papers' tables of tools/reproduce.py
+    package_data={
+        'mtlw.datasets': ['splits/*.md', 'splits/*/*.txt'],
+        'mtlw.utils': ['tables/*.yaml'],
+    },
     python_requires='>=3.9',
     install_requires=read_requirements(),
     extras_require=dict(tests=['pytest']),

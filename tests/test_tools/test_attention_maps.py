@@ -73,3 +73,21 @@ def test_depth_statistics_of_packed_samples():
     assert (stats['min'], stats['max'], stats['pixels']) == (2.0, 6.0, 3)
     with pytest.raises(ValueError, match='no valid depth'):
         depth_statistics.depth_statistics([item([0.0])])
+
+
+def test_maps_bounded_to_a_depth_range(tmp_path):
+    sample = SegDataSample()
+    sample.gt_depth_map = PixelData(
+        data=torch.tensor([[[2.0, 5.0], [9.0, 0.0]]]))
+    assert attention_maps.depth_range(sample, None, None) is None
+    assert attention_maps.depth_range(sample, None, 6.0).tolist() == [
+        [[True, True], [False, False]]]
+    assert attention_maps.depth_range(sample, 3.0, None).tolist() == [
+        [[False, True], [True, False]]]
+    with pytest.raises(KeyError, match='need ground-truth depth'):
+        attention_maps.depth_range(SegDataSample(), None, 6.0)
+    written = attention_maps.main([
+        osp.join(ROOT, 'configs', 'synergy', 'synthscenes_lateral_equal.py'),
+        '--layers', 'backbone', '--num-images', '1', '--max-depth', '20',
+        '--out-dir', str(tmp_path), '--cfg-options'] + SHRINK)
+    assert cv2.imread(written[0]).shape == (32, 64, 3)

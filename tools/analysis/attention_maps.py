@@ -15,6 +15,11 @@ Usage::
 Layer names are those of ``model.named_modules()`` (e.g. the synergy net's
 first depth up-conv ``branches.depth.ups.0``, its encoder ``backbone``);
 a layer returning several tensors uses the last one.
+
+``--min-depth`` / ``--max-depth`` bound the map to the pixels whose
+ground-truth depth is in ``(min, max]`` (the depth ranges of the
+supplementary Tables 4-6): the map is scaled to [0, 1] over those pixels and
+0 elsewhere (:func:`mtlw.visualization.attention.attention_map`).
 """
 import argparse
 import os
@@ -31,22 +36,7 @@ from mmengine.runner import load_checkpoint
 from torch import Tensor
 
 from mtlw.registry import DATASETS, MODELS
-
-
-def attention_map(features: Tensor) -> Tensor:
-    """``A(T) = sum_i |T_i|`` of (B, C, h, w) features, scaled to [0, 1]
-    per image (a constant map gives 0).
-
-    Returns:
-        Tensor: (B, h, w).
-    """
-    if features.dim() != 4:
-        raise ValueError(f'attention_map expects (B, C, H, W) features, got '
-                         f'{tuple(features.shape)}')
-    attention = features.detach().abs().sum(dim=1)
-    low = attention.flatten(1).amin(1)[:, None, None]
-    high = attention.flatten(1).amax(1)[:, None, None]
-    return (attention - low) / (high - low).clamp(min=1e-12)
+from mtlw.visualization.attention import attention_map, depth_range_mask
 
 
 def overlay(image: np.ndarray, attention: np.ndarray,
@@ -88,10 +78,29 @@ def capture(model: torch.nn.Module, layers: Sequence[str],
     return outputs
 
 
+def depth_range(data_sample, min_depth: Optional[float],
+                max_depth: Optional[float]) -> Optional[Tensor]:
+    """(1, H, W) mask of the ground-truth depth in the range, or None when
+    no bound is given."""
+    if min_depth is None and max_depth is None:
+        return None
+    if 'gt_depth_map' not in data_sample:
+        raise KeyError('--min-depth / --max-depth need ground-truth depth '
+                       '(gt_depth_map) in the test samples')
+    depth = data_sample.gt_depth_map.data.reshape(
+        1, *data_sample.gt_depth_map.shape)
+    return depth_range_mask(depth, 0.0 if min_depth is None else min_depth,
+                            float('inf') if max_depth is None else max_depth)
+
+
 def write_attention_maps(cfg: Config, checkpoint: Optional[str],
                          layers: Sequence[str], out_dir: str,
-                         num_images: int = 4, alpha: float = 0.5) -> List[str]:
-    """Write ``<out_dir>/<image>_<layer>.png`` for the first test images."""
+                         num_images: int = 4, alpha: float = 0.5,
+                         min_depth: Optional[float] = None,
+                         max_depth: Optional[float] = None) -> List[str]:
+    """Write ``<out_dir>/<image>_<layer>.png`` for the first test images
+    (bounded to a ground-truth depth range when ``min_depth`` or
+    ``max_depth`` is given)."""
     with DefaultScope.overwrite_default_scope('mmseg'):
         model = MODELS.build(cfg.model)
         dataset = DATASETS.build(cfg.test_dataloader.dataset)
@@ -104,8 +113,9 @@ def write_attention_maps(cfg: Config, checkpoint: Optional[str],
         sample = dataset[index]
         image = sample['inputs'].permute(1, 2, 0).numpy().astype(np.uint8)
         data = model.data_preprocessor(pseudo_collate([sample]), False)
+        valid = depth_range(sample['data_samples'], min_depth, max_depth)
         for layer, output in capture(model, layers, data['inputs']).items():
-            attention = attention_map(output)[0].cpu().numpy()
+            attention = attention_map(output, valid)[0].cpu().numpy()
             path = osp.join(out_dir,
                             f'{index:04d}_{layer.replace(".", "-")}.png')
             cv2.imwrite(path, overlay(np.ascontiguousarray(image),
@@ -125,6 +135,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--num-images', type=int, default=4)
     parser.add_argument('--alpha', type=float, default=0.5,
                         help='opacity of the heat map')
+    parser.add_argument('--min-depth', type=float,
+                        help='only pixels whose true depth is above it')
+    parser.add_argument('--max-depth', type=float,
+                        help='only pixels whose true depth is at most it')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, key=value')
     return parser.parse_args(argv)
@@ -136,7 +150,8 @@ def main(argv=None) -> List[str]:
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     written = write_attention_maps(cfg, args.checkpoint, args.layers,
-                                   args.out_dir, args.num_images, args.alpha)
+                                   args.out_dir, args.num_images, args.alpha,
+                                   args.min_depth, args.max_depth)
     print(f'wrote {len(written)} attention maps to {args.out_dir}')
     return written
 

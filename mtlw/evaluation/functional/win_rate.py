@@ -5,7 +5,8 @@ metrics: A wins the image when it is better on more metrics than B is
 (errors lower, ``delta`` accuracies higher; equal values vote for neither).
 The win rate is the share of images A wins.
 """
-from typing import Dict, List, Sequence
+import itertools
+from typing import Dict, List, Mapping, Sequence, Tuple
 
 from .depth_errors import HIGHER_IS_BETTER
 
@@ -63,3 +64,26 @@ def win_rate(records_a: List[dict], records_b: List[dict],
     return dict(win_rate=votes.count(1) / count,
                 loss_rate=votes.count(-1) / count,
                 tie_rate=votes.count(0) / count, num_images=count)
+
+
+def win_rate_matrix(results: Mapping[str, List[dict]],
+                    metrics: Sequence[str] = WIN_RATE_METRICS
+                    ) -> Dict[Tuple[str, str], float]:
+    """Win rate of every model over every other (CoV-Weighting Table 5).
+
+    Args:
+        results (Mapping[str, list[dict]]): Model name -> its per-image
+            metrics (all models over the same images).
+        metrics (Sequence[str]): Metrics that vote.
+
+    Returns:
+        dict[tuple[str, str], float]: ``(a, b)`` -> share of the images
+        model ``a`` wins against ``b``, for every ordered pair ``a != b``.
+        ``(a, b)`` and ``(b, a)`` add up to 1 minus the share of ties.
+    """
+    matrix = {}
+    for a, b in itertools.combinations(results, 2):
+        rates = win_rate(results[a], results[b], metrics)
+        matrix[(a, b)] = rates['win_rate']
+        matrix[(b, a)] = rates['loss_rate']
+    return matrix

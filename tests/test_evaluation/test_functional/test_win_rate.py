@@ -4,7 +4,7 @@ import runpy
 import pytest
 
 from mtlw.evaluation.functional import (image_vote, save_per_image_results,
-                                        win_rate)
+                                        win_rate, win_rate_matrix)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
@@ -61,3 +61,31 @@ def test_win_rate_errors():
     with pytest.raises(KeyError, match=r"results A lack metrics \['delta3'\]"):
         win_rate([dict(image='x', abs_rel=1.0)], a,
                  metrics=('abs_rel', 'delta3'))
+
+
+def test_win_rate_matrix_of_three_models(tmp_path, monkeypatch, capsys):
+    better = dict(GOOD, abs_rel=0.05, rmse=3.0)
+    worse = dict(GOOD, abs_rel=0.3)
+    # per image: a, b, c
+    rows = [(better, GOOD, worse), (better, GOOD, GOOD), (worse, GOOD, GOOD),
+            (GOOD, GOOD, better)]
+    paths, records = {}, {}
+    for k, name in enumerate('abc'):
+        paths[name], records[name] = fabricated(
+            tmp_path, name, [row[k] for row in rows], 'json')
+    matrix = win_rate_matrix(records)
+    assert len(matrix) == 6
+    assert matrix[('a', 'b')] == 0.5 and matrix[('b', 'a')] == 0.25
+    # a vs c: image 0 a better (c worse), image 1 a better, image 2 c
+    # better, image 3 c better
+    assert matrix[('a', 'c')] == 0.5 and matrix[('c', 'a')] == 0.5
+    # b vs c: image 0 b wins, image 3 c wins, images 1 and 2 tie
+    assert matrix[('b', 'c')] == 0.25 and matrix[('c', 'b')] == 0.25
+    monkeypatch.setattr('sys.argv', ['win_rate.py', *paths.values(),
+                                     '--names', 'A', 'B', 'C'])
+    runpy.run_path(osp.join(ROOT, 'tools', 'analysis', 'win_rate.py'),
+                   run_name='__main__')
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == '| wins against | A | B | C |'
+    assert out[2] == '| A | - | 0.5000 | 0.5000 |'
+    assert out[3] == '| B | 0.2500 | - | 0.2500 |'

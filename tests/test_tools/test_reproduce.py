@@ -1,0 +1,249 @@
+"""tools/reproduce.py and the table files: planning every table, the
+SynthScenes twins, the printed gaps and one tiny end-to-end table."""
+import importlib.util
+import json
+import os.path as osp
+import re
+
+import pytest
+
+from mtlw.utils.reproduction import (Metric, Row, cell, format_table,
+                                     load_table, mean_metrics, measured_row,
+                                     papers, run_hours, step_time,
+                                     synthscenes_twin, table_names)
+from tests._fixtures.run_log_fixtures import train, write_launch
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+spec = importlib.util.spec_from_file_location(
+    'reproduce', osp.join(ROOT, 'tools', 'reproduce.py'))
+reproduce = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(reproduce)
+ALL_TABLES = [(paper, name) for paper in papers()
+              for name in table_names(paper)]
+#: SynthScenes runs small enough for one CPU core.
+TINY = ['train_dataloader.batch_size=2',
+        'train_dataloader.dataset.img_size=[32,64]',
+        'val_dataloader.dataset.num_samples=2',
+        'val_dataloader.dataset.img_size=[32,64]']
+
+
+def test_the_four_papers_and_their_tables_are_listed():
+    assert papers() == ['cov', 'deeplab', 'lsb', 'synergy']
+    assert table_names('cov') == ['table2', 'table3', 'table4', 'table5',
+                                  'table6', 'table7']
+    assert 'table_s3' in table_names('lsb')
+    assert len(ALL_TABLES) == 24
+
+
+@pytest.mark.parametrize('paper,name', ALL_TABLES)
+def test_dry_run_of_every_table(paper, name, tmp_path, capsys):
+    table = load_table(paper, name)
+    assert table.reference and table.data and table.seeds
+    reproduce.main([paper, name, '--dry-run', '--work-dir', str(tmp_path)])
+    out = capsys.readouterr().out
+    methods, status = reproduce.resolve(table, 'real')
+    # every row either plans its runs or is named as missing its config
+    assert set(methods) | set(status) == set(reproduce.runs_of(table))
+    for method in methods.values():
+        for seed in table.seeds:
+            run_dir = osp.join(str(tmp_path), method.name, f'seed{seed}')
+            assert f'{run_dir}: start, no run yet' in out
+    for row_method, remark in status.items():
+        assert f'{row_method}: {remark} (skipped)' in out
+        assert not osp.isfile(osp.join(ROOT, remark.split(' ', 2)[2]))
+    distinct = {method.name for method in methods.values()}
+    assert f'{paper} {name}: {len(distinct) * len(table.seeds)} runs' in out
+    assert not list(tmp_path.iterdir())  # nothing trained
+
+
+def test_dry_run_estimates_measured_families_only(tmp_path, capsys):
+    # EncNet R50-D8 on PASCAL Context: 40 epochs x 625 iterations at the
+    # measured 8 / 107.8 s per step of an H200
+    entry = step_time('configs/encnet/pcontext_equal.py')
+    assert entry['device'] == 'H200' and entry['seconds_per_step'] == 0.0742
+    assert run_hours('iter', 25000, entry) == pytest.approx(
+        25000 * 0.0742 / 3600)
+    assert step_time('configs/monodepth/kitti_cov.py') is None
+    assert run_hours('iter', 100, None) is None
+    # epochs count steps only with the training set's size
+    assert run_hours('epoch', 2, dict(seconds_per_step=1.0, batch=4)) is None
+    assert run_hours('epoch', 2, dict(seconds_per_step=1.0, batch=4,
+                                      train_images=10)) == 6 / 3600
+    reproduce.main(['cov', 'table6', '--dry-run', '--work-dir',
+                    str(tmp_path)])
+    out = capsys.readouterr().out
+    assert f'{tmp_path}/pcontext_equal/seed0: start, no run yet, ' \
+        '~0.5 GPU h' in out
+    assert 'AUX only: missing config configs/encnet/pcontext_aux_only.py' \
+        in out
+    assert '~4.6 GPU hours (9 runs)' in out  # 3 CoV learning rates
+    reproduce.main(['cov', 'table4', '--dry-run', '--work-dir',
+                    str(tmp_path)])
+    assert '8 runs unmeasured' in capsys.readouterr().out
+
+
+def test_tables_sharing_a_config_share_its_runs():
+    table2 = reproduce.resolve(load_table('cov', 'table2'), 'real')[0]
+    table3 = reproduce.resolve(load_table('cov', 'table3'), 'real')[0]
+    assert table2['full history'] == table3['CoV-Weighting']
+    # rows of one config that differ by options run apart
+    lr_table = load_table('deeplab', 'lr_adam')
+    lr_table = lr_table._replace(rows=tuple(
+        row._replace(config='configs/deeplab/miniscapes_joint_equal.py')
+        for row in lr_table.rows))
+    lr = reproduce.resolve(lr_table, 'real')[0]
+    assert lr['Adam lr 1e-3'].name == 'miniscapes_joint_equal_lr-0.001'
+    assert lr['Adam lr 1e-3'].options == ('optim_wrapper.optimizer.lr=0.001',)
+    assert lr['Adam lr 1e-4'].name == 'miniscapes_joint_equal_lr-0.0001'
+
+
+def test_synthscenes_twins():
+    assert synthscenes_twin('configs/monodepth/kitti_cov.py') == \
+        'configs/monodepth/synthscenes_cov.py'
+    assert synthscenes_twin('configs/monodepth/cityscapes_cov.py') == \
+        'configs/monodepth/synthscenes_cov.py'
+    assert synthscenes_twin(
+        'configs/pixelwise/nyuv2_mobilenetv2_crossstitch_lsb.py') == \
+        'configs/pixelwise/synthscenes_crossstitch_lsb.py'
+    assert synthscenes_twin('configs/encnet/pcontext_cov.py') == \
+        'configs/encnet/synthscenes_cov.py'
+    assert synthscenes_twin('configs/deeplab/miniscapes_joint_equal.py') == \
+        'configs/deeplab/synthscenes_joint_equal.py'
+    assert synthscenes_twin('configs/synergy/nyuv2_40_lateral_cov.py') == \
+        'configs/synergy/synthscenes_lateral_cov.py'
+    assert synthscenes_twin(
+        'configs/synergy/kitti_cityscapes_weak_lateral_cov.py') == \
+        'configs/synergy/synthscenes_weak_lateral_cov.py'
+    assert synthscenes_twin('configs/encnet/synthscenes_cov.py') == \
+        'configs/encnet/synthscenes_cov.py'
+    with pytest.raises(ValueError, match='starts with no known dataset'):
+        synthscenes_twin('configs/encnet/ade20k_cov.py')
+    # every existing row config that has a twin maps to an existing file
+    methods, _ = reproduce.resolve(load_table('lsb', 'table_s3'),
+                                   'synthscenes')
+    assert len(methods) == 5
+    # the twins' schedule replaces the rows' own
+    table = load_table('deeplab', 'epochs_batch')
+    table = table._replace(rows=tuple(
+        row._replace(config='configs/deeplab/miniscapes_joint_equal.py')
+        for row in table.rows))
+    twins, _ = reproduce.resolve(table, 'synthscenes')
+    assert twins['8 epochs, batch 2'].config.endswith(
+        'configs/deeplab/synthscenes_joint_equal.py')
+    assert twins['8 epochs, batch 2'].options == (
+        'train_dataloader.batch_size=2',)
+
+
+def test_cells_show_ours_paper_and_the_gap():
+    assert cell(0.2, 0.1988) == '0.2000 / 0.1988 (+0.0012)'
+    assert cell(None, 0.1988) == '- / 0.1988'
+    assert cell(0.5, None) == '0.5000 / -'
+    assert mean_metrics([dict(a=1.0, b=2.0), dict(a=3.0)]) == dict(a=2.0,
+                                                                   b=2.0)
+    table = load_table('lsb', 'table_s3')
+    row = table.rows[0]
+    values = measured_row(table, row, {
+        'depth/delta1': 0.6, 'depth/rmse': 0.8, 'normal/within_30': 44.0,
+        'normal/angle_mean': 40.0, 'seg/mIoU': 20.0})
+    # delta1 is logged as a fraction, the paper prints percent
+    assert values == [pytest.approx(60.0), 0.8, 44.0, 40.0, 20.0, None]
+    text = format_table(table, {row.method: values},
+                        {'Uncert': 'missing config x.py'})
+    assert ('| Equal weighting | 60.0000 / 59.6000 (+0.4000) | '
+            '0.8000 / 0.7960 (+0.0040) |') in text
+    assert '| - / 56.0000 | missing config x.py |' in text
+
+
+def test_key_prefix_reads_one_run_in_several_ranges():
+    row = Row('<= 4 m', 'x.py', (), (0.1,), key_prefix='depth_4m')
+    table = load_table('synergy', 'table7')._replace(
+        metrics=(Metric('rel', 'depth/abs_rel', 'lower'),))
+    assert measured_row(table, row, {'depth/abs_rel': 9.0,
+                                     'depth_4m/abs_rel': 0.2}) == [0.2]
+
+
+def test_unknown_paper_or_table_is_named():
+    with pytest.raises(KeyError, match=r"paper 'ccov' has no table file; "
+                       r"known papers: \['cov'"):
+        load_table('ccov', 'table3')
+    with pytest.raises(KeyError, match=r"cov has no table 'table9'; its "
+                       r"tables: \['table2'"):
+        load_table('cov', 'table9')
+    with pytest.raises(SystemExit, match='cov has no table'):
+        reproduce.main(['cov', 'table9', '--dry-run'])
+
+
+@pytest.mark.slow
+def test_docs_page_is_generated_from_the_tables():
+    with open(reproduce.DOCS) as file:
+        assert file.read() == reproduce.render_docs(), \
+            'docs/reproduce.md is stale: run python tools/reproduce.py --docs'
+    text = reproduce.render_docs()
+    assert ('- runs: 11 (11 settings x seeds [0]); 2 wait for a config '
+            'that does not exist yet\n- expected GPU time: ~4.6 GPU hours '
+            '(9 runs), 2 runs of missing configs not estimated\n') in text
+    assert '| Proposed (LSB) | 60.6 | 0.782 | 45.0 | 39.7 | 21.1 | 56.5 |' \
+        in text
+
+
+@pytest.mark.slow
+def test_win_rate_table_on_synthscenes_end_to_end(tmp_path, capsys,
+                                                  monkeypatch):
+    """CoV Table 5 on the SynthScenes twins (3 of its 6 models have one),
+    2 steps each: per-image results of every run, then the filled matrix;
+    a second call trains nothing."""
+    monkeypatch.setenv('OMP_NUM_THREADS', '1')
+    monkeypatch.chdir(ROOT)
+    args = ['cov', 'table5', '--data', 'synthscenes', '--iters', '2',
+            '--work-dir', str(tmp_path), '--cfg-options', *TINY]
+    text = reproduce.main(args)
+    for name in ('synthscenes_equal', 'synthscenes_handtuned',
+                 'synthscenes_cov'):
+        with open(tmp_path / name / 'seed0' / 'per_image.json') as file:
+            assert len(json.load(file)) == 2  # the two validation images
+    lines = {line.split(' | ')[0]: line for line in text.splitlines()
+             if line.startswith('| ')}
+    cells = lines['| Equal'].split(' | ')
+    assert cells[1] == '- / -'
+    assert re.fullmatch(r'[01]\.\d{4} / 0\.4663 \([+-]0\.\d{4}\)', cells[2])
+    assert '- Uncertainty: missing config ' \
+        'configs/monodepth/synthscenes_uncertainty.py' in text
+    assert cells[3] == '- / 1.0000'
+    capsys.readouterr()
+    assert reproduce.main(args) == text
+    out = capsys.readouterr().out
+    assert out.count(': done, finished (iter 2/2)') == 3
+    assert ': start,' not in out and ': resume,' not in out
+
+
+@pytest.mark.slow
+def test_finished_runs_fill_the_table_without_training(tmp_path, capsys,
+                                                       monkeypatch):
+    """LSB Table S-3 on the SynthScenes twins, two seeds already trained
+    (fabricated logs at the 2-step schedule): nothing trains, the cells are
+    the means over the seeds in the paper's units, and every run is ranked
+    among all runs."""
+    monkeypatch.chdir(ROOT)
+    table = load_table('lsb', 'table_s3')
+    methods, _ = reproduce.resolve(table, 'synthscenes')
+    for k, method in enumerate(methods.values()):
+        for seed in (0, 1):
+            metrics = {'depth/delta1': 0.5 + 0.1 * seed, 'depth/rmse': 0.8,
+                       'normal/within_30': 40.0 + k,
+                       'normal/angle_mean': 30.0, 'seg/mIoU': 20.0,
+                       'seg/aAcc': 50.0 + seed}
+            write_launch(tmp_path / method.name / f'seed{seed}',
+                         '20260101_000000', [
+                             train(1, 'A'), train(2, 'A'),
+                             dict(metrics, step=2)])
+    text = reproduce.main(['lsb', 'table_s3', '--data', 'synthscenes',
+                           '--iters', '2', '--seeds', '0', '1',
+                           '--work-dir', str(tmp_path)])
+    out = capsys.readouterr().out
+    assert out.count(': done, finished (iter 2/2)') == 10
+    # delta1: mean 0.55 -> 55 %; within_30 of the 2nd method 41
+    assert ('| Uncert | 55.0000 / 60.0000 (-5.0000) | 0.8000 / 0.7880 '
+            '(+0.0120) | 41.0000 / 43.6000 (-2.6000) |') in text
+    assert '| 50.5000 / 56.0000 (-5.5000) |' in text
+    ranks = (tmp_path / 'table_s3' / 'table_s3.md').read_text()
+    assert 'synthscenes_crossstitch_lsb' in ranks
