@@ -1,17 +1,19 @@
 """mtlw's models, in mmseg's rooms: backbones, necks, heads, losses, data
 preprocessors, whole networks (segmentors) and the pieces they share
 (utils)."""
-from .backbones import DeepLabEncoder, EncoderColumns
+from .backbones import DeepLabEncoder, EncoderColumns, SegNet, StagedResNet
 from .data_preprocessors import (MultiTaskDataPreprocessor,
                                  StereoDataPreprocessor)
 from .decode_heads import (ASPP, ArgmaxEncHead, ArgmaxFCNHead,
-                           CEOnlyEncHead, DeepLabV3PlusDecoder,
+                           CEOnlyEncHead, DeepLabV3Head, DeepLabV3PlusDecoder,
                            DeepLabV3PlusHead, DisparityDecoder,
                            TwelveConvDecoder)
 from .losses import MonodepthLoss
-from .necks import CrossStitch, CrossTaskDistillation, LateralSharingUnit
+from .necks import (CrossStitch, CrossTaskDistillation, LateralSharingUnit,
+                    NDDRLayer, TaskAttention)
 from .segmentors import (DeepLabBranched, DeepLabDistilled, DeepLabJoint,
-                         MultiTaskDensePredictor, PixelwiseMultiTaskNet,
+                         MultiTaskDensePredictor, NDDRCNN,
+                         PixelwiseMultiTaskNet, ResNetMTAN, SegNetMTAN,
                          SemanticDepthPredictor, StereoDepthEstimator,
                          SynergyNet, WeightedEncoderDecoder)
 from .utils import DenseTask, DepthNormalization
@@ -20,11 +22,13 @@ __all__ = [
     'ASPP', 'ArgmaxEncHead', 'ArgmaxFCNHead', 'CEOnlyEncHead', 'CrossStitch',
     'CrossTaskDistillation',
     'DeepLabBranched', 'DeepLabDistilled', 'DeepLabEncoder', 'DeepLabJoint',
-    'DeepLabV3PlusDecoder', 'DeepLabV3PlusHead', 'DenseTask',
+    'DeepLabV3Head', 'DeepLabV3PlusDecoder', 'DeepLabV3PlusHead', 'DenseTask',
     'DepthNormalization', 'DisparityDecoder', 'EncoderColumns',
     'LateralSharingUnit', 'MonodepthLoss', 'MultiTaskDataPreprocessor',
-    'MultiTaskDensePredictor', 'PixelwiseMultiTaskNet',
-    'SemanticDepthPredictor', 'StereoDataPreprocessor',
-    'StereoDepthEstimator', 'SynergyNet', 'TwelveConvDecoder',
+    'MultiTaskDensePredictor', 'NDDRCNN', 'NDDRLayer',
+    'PixelwiseMultiTaskNet', 'ResNetMTAN', 'SegNet', 'SegNetMTAN',
+    'SemanticDepthPredictor', 'StagedResNet', 'StereoDataPreprocessor',
+    'StereoDepthEstimator', 'SynergyNet', 'TaskAttention',
+    'TwelveConvDecoder',
     'WeightedEncoderDecoder'
 ]

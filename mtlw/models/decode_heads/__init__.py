@@ -3,6 +3,7 @@ from .argmax_enc_head import ArgmaxEncHead
 from .argmax_fcn_head import ArgmaxFCNHead
 from .aspp import ASPP
 from .ce_only_enc_head import CEOnlyEncHead
+from .deeplabv3_head import DeepLabV3Head
 from .deeplabv3plus_decoder import DeepLabV3PlusDecoder
 from .deeplabv3plus_head import DeepLabV3PlusHead
 from .disparity_decoder import DisparityDecoder
@@ -10,6 +11,6 @@ from .twelve_conv_decoder import TwelveConvDecoder
 
 __all__ = [
     'ArgmaxAccuracyMixin', 'ArgmaxEncHead', 'ArgmaxFCNHead', 'ASPP',
-    'argmax_accuracy', 'CEOnlyEncHead', 'DeepLabV3PlusDecoder',
+    'argmax_accuracy', 'CEOnlyEncHead', 'DeepLabV3Head', 'DeepLabV3PlusDecoder',
     'DeepLabV3PlusHead', 'DisparityDecoder', 'TwelveConvDecoder'
 ]
