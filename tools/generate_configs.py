@@ -150,6 +150,9 @@ class Network(NamedTuple):
     losses: Tuple[str, ...]
     handtuned: Dict[str, float]
     bases: Tuple[str, ...] = ()  # model bases the leaf adds, under _base_/
+    # gradient mode of the rules whose base is in representation mode
+    # (MGDA-UB), for nets without one shared output tensor: 'params'
+    gradient_mode: str = ''
 
 
 def deeplab_networks() -> List[Network]:
@@ -201,6 +204,8 @@ class Setting(NamedTuple):
     model_fields: str = ''  # model fields every leaf adds, as config text
     tail: str = ''  # config text after the model
     extra_bases: Tuple[str, ...] = ()  # more _base_ files, under _base_/
+    # the rule weighs the tasks (`task_groups` of the base), not the terms
+    by_task: bool = False
 
 
 ALL = tuple(RULES)
@@ -210,6 +215,41 @@ DEEPLAB_RULES = tuple((net.name, ALL) for net in DEEPLAB)
 # The branch-out study (Jiao et al., Table 2) with equal weights only.
 SYNERGY_RULES = (('lateral', ALL), ) + tuple(
     (net.name, ('equal', )) for net in SYNERGY[1:])
+# The tasks of `_base_/benchmarks/synthscenes_3task.py`: the architecture
+# studies weigh tasks (each task's terms summed, `task_groups`), as the
+# Loss Scale Balancing study does; a rule over the single terms would meet
+# regularisers that are 0 with zero gradient (MGDA puts all weight there).
+SYNTHSCENES_3TASKS = ('depth', 'normal', 'seg')
+# Rules whose weighter base differentiates the shared representation.
+REPRESENTATION_RULES = ('mgda', )
+
+
+def architecture_network(name: str, title: str, model: str,
+                         base: str) -> Network:
+    """A SynthScenes 3-task twin of an architecture family, trained in
+    params mode by the gradient rules."""
+    ones = {key: 1.0 for key in SYNTHSCENES_3TASKS}
+    return Network(name, title, model, SYNTHSCENES_3TASKS, ones,
+                   bases=(f'models/{base}', ), gradient_mode='params')
+
+
+# The CPU twins: SegNet-MTAN with narrow levels; ResNet-MTAN and NDDR-CNN
+# with ResNet-18 at 16 base channels and narrow DeepLab heads (rates for
+# 8 x 16 maps).
+TWIN_RESNET = ('backbone=dict(depth=18, stem_channels=16, base_channels=16),'
+               '\n    decode_head=dict(channels=32, dilations=(1, 2, 3))')
+MTAN = (
+    architecture_network(
+        'segnet', 'SegNet-MTAN 8-32',
+        "type='SegNetMTAN',\n    backbone=dict(channels=(8, 16, 16, 32, 32))",
+        'segnet_mtan'),
+    architecture_network(
+        'resnet', 'ResNet18-16 MTAN',
+        "type='ResNetMTAN',\n    " + TWIN_RESNET, 'resnet_mtan'),
+)
+NDDR = (architecture_network(
+    'resnet', 'NDDR-CNN ResNet18-16',
+    "type='NDDRCNN',\n    " + TWIN_RESNET, 'nddr_cnn'), )
 # Architecture families (MTAN, NDDR-CNN, MTI-Net, ...): a leaf adds its
 # network's model base (`Network.bases`) to a benchmark base of
 # `_base_/benchmarks/`, which defines data, tasks, metrics and schedule.
@@ -237,6 +277,14 @@ SETTINGS = (
             (('lateral', ALL), ), 'ResNet18, narrow branches',
             model_fields='partial_labels=True', tail=SYNTHSCENES_WEAK,
             extra_bases=('datasets/synthscenes_unpaired_train', )),
+    Setting('mtan/synthscenes', 'benchmarks/synthscenes_3task',
+            'SynthScenes 3 tasks (CPU twin)', MTAN,
+            tuple((net.name, ALL) for net in MTAN), 'random init',
+            model_fields=ARCHITECTURE_FIELDS, by_task=True),
+    Setting('nddr/synthscenes', 'benchmarks/synthscenes_3task',
+            'SynthScenes 3 tasks (CPU twin)', NDDR,
+            tuple((net.name, ALL) for net in NDDR), 'random init',
+            model_fields=ARCHITECTURE_FIELDS, by_task=True),
 )
 
 
@@ -248,7 +296,18 @@ def weighter_text(rule: str, network: Network) -> str:
         return f"dict(type='StaticWeighting', weights={{{weights}\n    }})"
     if rule == 'uncertainty':
         return f'dict(_base_.weighter, num_losses={len(network.losses)})'
+    if rule in REPRESENTATION_RULES and network.gradient_mode:
+        return f"dict(_base_.weighter, mode='{network.gradient_mode}')"
     return '_base_.weighter'
+
+
+def task_weighter(outer: str) -> str:
+    """``outer`` across the tasks, each task's terms summed within it."""
+    outer = outer.replace('\n', '\n    ')  # one level deeper
+    return ("dict(\n        type='HierarchicalWeighting',\n"
+            '        groups=_base_.task_groups,\n'
+            "        inner=dict(type='StaticWeighting'),\n"
+            f'        outer={outer})')
 
 
 def render(setting: Setting, network: Network, rule: str) -> str:
@@ -258,10 +317,13 @@ def render(setting: Setting, network: Network, rule: str) -> str:
     if rule != 'handtuned':
         bases += f",\n    '../_base_/weighters/{rule}.py'"
     fields = f'    {setting.model_fields},\n' if setting.model_fields else ''
+    weighter = weighter_text(rule, network)
+    if setting.by_task:
+        weighter = task_weighter(weighter)
     return (f'{HEADER}# {network.title} on {setting.title}; {RULES[rule]}.\n'
             f"_base_ = [\n    '../_base_/{setting.base}.py'{bases}\n"
             f']\nmodel = dict(\n    {network.model},\n{fields}'
-            f'    weighter={weighter_text(rule, network)})\n{setting.tail}')
+            f'    weighter={weighter})\n{setting.tail}')
 
 
 # ------------------------------------------------------------- descriptions
@@ -312,6 +374,8 @@ DATA = {
     'synergy/synthscenes_weak':
         'SynthScenes 64 x 128: 32 depth-only + 32 label-only scenes',
     'synergy/synthscenes': 'SynthScenes 64 x 128: 6 classes + depth',
+    'mtan/synthscenes': 'SynthScenes 64 x 128: depth, normals, 6 classes',
+    'nddr/synthscenes': 'SynthScenes 64 x 128: depth, normals, 6 classes',
 }
 # SynthScenes numbers measured so far, from the family pages (one run
 # each; pixelwise: the mean of two seeds). Empty cells: not measured.
@@ -353,6 +417,8 @@ FOLDERS = dict(
     deeplab=('DeepLabV3+ joint / branched / distilled: semantics + depth',
              'deeplab_synergy.md'),
     synergy=('The synergy net: semantics + depth', 'deeplab_synergy.md'),
+    mtan=('MTAN: task attention over a shared SegNet or ResNet', 'mtan.md'),
+    nddr=('NDDR-CNN: task columns fused by NDDR layers', 'nddr_cnn.md'),
 )
 
 

@@ -11,6 +11,7 @@ from .twelve_conv_decoder import TwelveConvDecoder
 
 __all__ = [
     'ArgmaxAccuracyMixin', 'ArgmaxEncHead', 'ArgmaxFCNHead', 'ASPP',
-    'argmax_accuracy', 'CEOnlyEncHead', 'DeepLabV3Head', 'DeepLabV3PlusDecoder',
+    'argmax_accuracy', 'CEOnlyEncHead', 'DeepLabV3Head',
+    'DeepLabV3PlusDecoder',
     'DeepLabV3PlusHead', 'DisparityDecoder', 'TwelveConvDecoder'
 ]
