@@ -4,15 +4,15 @@ preprocessors, whole networks (segmentors) and the pieces they share
 from .backbones import DeepLabEncoder, EncoderColumns, SegNet, StagedResNet
 from .data_preprocessors import (MultiTaskDataPreprocessor,
                                  StereoDataPreprocessor)
-from .decode_heads import (ASPP, ArgmaxEncHead, ArgmaxFCNHead,
-                           CEOnlyEncHead, DeepLabV3Head, DeepLabV3PlusDecoder,
+from .decode_heads import (ASPP, ArgmaxEncHead, ArgmaxFCNHead, CEOnlyEncHead,
+                           DeepLabV3Head, DeepLabV3PlusDecoder,
                            DeepLabV3PlusHead, DisparityDecoder,
                            TwelveConvDecoder)
 from .losses import MonodepthLoss
 from .necks import (CrossStitch, CrossTaskDistillation, LateralSharingUnit,
                     NDDRLayer, TaskAttention)
-from .segmentors import (DeepLabBranched, DeepLabDistilled, DeepLabJoint,
-                         MultiTaskDensePredictor, NDDRCNN,
+from .segmentors import (NDDRCNN, DeepLabBranched, DeepLabDistilled,
+                         DeepLabJoint, MultiTaskDensePredictor,
                          PixelwiseMultiTaskNet, ResNetMTAN, SegNetMTAN,
                          SemanticDepthPredictor, StereoDepthEstimator,
                          SynergyNet, WeightedEncoderDecoder)
