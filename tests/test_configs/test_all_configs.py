@@ -29,6 +29,9 @@ REPRESENTATIVES = [
     'pixelwise/nyuv2_mobilenetv2_crossstitch_lsb.py',
     'deeplab/synthscenes_distilled_uncertainty.py',
     'synergy/synthscenes_weak_lateral_cov.py',
+    'mtan/synthscenes_segnet_mgda.py',
+    'mtan/synthscenes_resnet_uncertainty.py',
+    'nddr/synthscenes_resnet_handtuned.py',
 ]
 spec = importlib.util.spec_from_file_location(
     'generate_configs', osp.join(ROOT, 'tools', 'generate_configs.py'))
@@ -60,8 +63,8 @@ def chain_depth(path: str) -> int:
 def test_there_are_configs_in_every_family_folder():
     folders = {osp.relpath(path, CONFIG_DIR).split(os.sep)[0]
                for path in LEAVES}
-    assert folders == {'deeplab', 'encnet', 'monodepth', 'pixelwise',
-                       'synergy'}
+    assert folders == {'deeplab', 'encnet', 'monodepth', 'mtan', 'nddr',
+                       'pixelwise', 'synergy'}
     assert len(LEAVES) > 250
 
 
