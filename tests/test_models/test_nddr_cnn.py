@@ -44,6 +44,15 @@ def test_nddr_layer_starts_as_the_diagonal_mix():
         assert torch.allclose(fused[task], expected.clamp_min(0), atol=1e-6)
 
 
+def test_beta_spreads_what_alpha_leaves_over_the_other_columns():
+    # Vandenhende et al.'s five-task PASCAL setting: 0.8 / 0.05
+    layer = NDDRLayer(5, 1, alpha=0.8)
+    assert torch.allclose(layer.layers[2][0].weight.flatten(),
+                          torch.tensor([0.05, 0.05, 0.8, 0.05, 0.05]))
+    assert torch.allclose(NDDRLayer(2, 1).layers[0][0].weight.flatten(),
+                          torch.tensor([0.9, 0.1]))
+
+
 def test_nddr_layer_checks_its_inputs():
     with pytest.raises(ValueError, match='channels'):
         NDDRLayer(2, 0)
@@ -63,19 +72,21 @@ def test_size_follows_the_layer_list():
         resnet = torchvision.models.resnet50()
         heads = sum(count(DeepLabHead(2048, out)) for out in (13, 1, 3))
     columns = 3 * (count(resnet) - count(resnet.fc))
-    # per stage and task: a 1x1 conv 3C -> C without bias, BN
-    nddr = sum(3 * (3 * c * c + 2 * c) for c in (256, 512, 1024, 2048))
+    # per stage (the stem and the four residual stages) and task: a 1x1
+    # conv 3C -> C without bias, BN
+    nddr = sum(3 * (3 * c * c + 2 * c)
+               for c in (64, 256, 512, 1024, 2048))
     # mtlw's ASPP pools into a biased conv without BN: 256 fewer per head
-    assert count(model) == columns + nddr + heads - 3 * 256 == 169062097
+    assert count(model) == columns + nddr + heads - 3 * 256 == 169099345
     assert count(model.neck) == nddr
 
 
 def test_output_shapes_and_chosen_stages():
     model = build(nddr_stages=(1, 3)).eval()
     assert list(model.neck) == ['1', '3']
-    # stage widths 4, 8, 16, 32; three columns concatenated
+    # stage widths 8 (stem), 4, 8, 16, 32; three columns concatenated
     assert [m.layers[0][0].in_channels for m in model.neck.values()] == [
-        3 * 8, 3 * 32]
+        3 * 4, 3 * 16]
     with torch.no_grad():
         maps = model(torch.randn(2, 3, 30, 44))
     assert {name: tuple(m.shape) for name, m in maps.items()} == {
@@ -96,7 +107,7 @@ def test_columns_stay_apart_without_nddr_layers():
     assert not torch.equal(before['depth'], after['depth'])
 
 
-@pytest.mark.parametrize('stages', [(4, ), (0, 0), (-1, )])
+@pytest.mark.parametrize('stages', [(5, ), (0, 0), (-1, )])
 def test_wrong_stages_are_refused(stages):
     with pytest.raises(ValueError, match='nddr_stages'):
         build(nddr_stages=stages)

@@ -1,6 +1,6 @@
 # NDDR-CNN of Gao, Ma, Zhao, Liu, Yuille (CVPR 2019) in the form of
 # Vandenhende et al.'s library: one dilated ResNet-50 column per task (output
-# stride 8), an NDDR layer (alpha 0.9, beta 0.1) after every stage, one
+# stride 8), an NDDR layer (alpha 0.9) after the stem and every stage, one
 # DeepLabV3 head per task. `tasks` come from the benchmark base.
 data_preprocessor = dict(
     type='MultiTaskDataPreprocessor',
@@ -21,8 +21,8 @@ model = dict(
         pretrained=None),
     decode_head=dict(type='DeepLabV3Head', channels=256,
                      dilations=(12, 24, 36)),
-    nddr_stages=(0, 1, 2, 3),
-    neck=dict(type='NDDRLayer', alpha=0.9, beta=0.1),
+    nddr_stages=(0, 1, 2, 3, 4),  # the stem and every residual stage
+    neck=dict(type='NDDRLayer', alpha=0.9),  # beta: 0.1 / (K - 1)
     # What gradient rules differentiate against, in mode='params': all
     # columns (through the NDDR layers each reaches every task).
     shared='backbone')

@@ -19,13 +19,14 @@ class StagedResNet(ResNet):
     ``strides=(1, 2, 1, 1), dilations=(1, 1, 2, 4)``.
     """
 
-    def forward_stem(self, x: Tensor) -> Tensor:
-        """The stem and its max pooling: the input of the first stage."""
+    def forward_stem(self, x: Tensor, pool: bool = True) -> Tensor:
+        """The stem (``stem_channels`` wide) and, with ``pool``, its max
+        pooling: the input of the first stage."""
         if self.deep_stem:
             x = self.stem(x)
         else:
             x = self.relu(self.norm1(self.conv1(x)))
-        return self.maxpool(x)
+        return self.maxpool(x) if pool else x
 
     @property
     def stages(self) -> List[nn.Sequential]:

@@ -28,24 +28,26 @@ class NDDRLayer(BaseModule):
     a 1x1 conv (no bias) maps the K*C channels back to C, followed by batch
     normalisation and ReLU: ``x_k' = ReLU(BN_k(W_k [x_1, ..., x_K]))``.
     ``W_k`` starts as ``alpha * I`` on column ``k``'s block and ``beta * I``
-    on the others (the paper's diagonal initialisation, (0.9, 0.1) for its
-    two tasks; Vandenhende et al.'s library keeps the same pair for any
-    number of tasks, as here by default), BN at weight 1 and bias 0.
+    on the others, BN at weight 1 and bias 0: the paper's diagonal
+    initialisation, (0.9, 0.1) for its two tasks. ``beta`` defaults to
+    ``(1 - alpha) / (K - 1)``, the weight left by ``alpha`` spread over the
+    other columns, so that every row sums to 1, as (0.9, 0.1) for two tasks
+    and Vandenhende et al.'s (0.8, 0.05) for five.
 
     Args:
         num_tasks (int): K, the number of columns.
         channels (int): C, the channels of every column's map.
         alpha (float): Initial weight of a column's own channels.
             Defaults to 0.9.
-        beta (float): Initial weight of another column's channels.
-            Defaults to 0.1.
+        beta (float, optional): Initial weight of another column's
+            channels. Defaults to ``(1 - alpha) / (K - 1)``.
         momentum (float): BN momentum. Defaults to 0.05 (the authors').
         init_cfg (dict, optional): mmengine initialisation config (the
             diagonal initialisation is made at construction).
     """
 
     def __init__(self, num_tasks: int, channels: int, alpha: float = 0.9,
-                 beta: float = 0.1, momentum: float = 0.05,
+                 beta: Optional[float] = None, momentum: float = 0.05,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         for name, value in (('num_tasks', num_tasks), ('channels', channels)):
@@ -53,6 +55,8 @@ class NDDRLayer(BaseModule):
                 raise ValueError(f'{name} must be a positive int, got '
                                  f'{value!r}')
         self.num_tasks = num_tasks
+        if beta is None:
+            beta = (1 - alpha) / (num_tasks - 1) if num_tasks > 1 else 0.0
         self.layers = ModuleList()
         for task in range(num_tasks):
             conv = nn.Conv2d(num_tasks * channels, channels, 1, bias=False)

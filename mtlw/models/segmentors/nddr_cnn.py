@@ -1,5 +1,5 @@
 """NDDR-CNN: task columns fused after chosen stages by NDDR layers."""
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from mmengine.model import ModuleDict
 from torch import Tensor
@@ -19,7 +19,9 @@ class NDDRCNN(MultiTaskDensePredictor):
     :class:`StagedResNet`), run stage by stage; after each stage of
     ``nddr_stages`` an :class:`NDDRLayer` (``neck.<stage>``) fuses the
     columns' maps into each column's next input; each task's head
-    (``decode_head``) reads its column's last map.
+    (``decode_head``) reads its column's last map. Stage 0 is the stem
+    (fused before its max pooling), stages 1-4 the residual stages
+    ``layer1`` ... ``layer4``.
 
     Gradient modes: ``shared='backbone'`` (all columns; through the NDDR
     layers every column reaches every task) in ``mode='params'``. The
@@ -32,10 +34,11 @@ class NDDRCNN(MultiTaskDensePredictor):
         decode_head (dict): Head config without ``in_channels`` and
             ``out_channels`` (set to the last stage's and the task's).
         nddr_stages (Sequence[int], optional): Indices of the stages
-            (0 = ``layer1``) after which the columns are fused. Defaults to
-            every stage (Vandenhende et al.'s setting).
+            (0 = the stem, 1 = ``layer1``, ...) after which the columns are
+            fused. Defaults to every stage (Vandenhende et al.'s setting).
         neck (dict): NDDR layer config without ``num_tasks`` and
-            ``channels``. Defaults to ``NDDRLayer`` (0.9 / 0.1).
+            ``channels``. Defaults to ``NDDRLayer`` (alpha 0.9, the rest
+            spread over the other columns).
         **kwargs: ``data_preprocessor``, ``weighter``, ``shared``,
             ``partial_labels``, ``init_cfg`` of
             :class:`MultiTaskDensePredictor`.
@@ -51,7 +54,7 @@ class NDDRCNN(MultiTaskDensePredictor):
         if not hasattr(column, 'stage_channels'):
             raise TypeError('NDDRCNN needs a backbone with stages, e.g. '
                             f"type='StagedResNet', got {backbone.get('type')}")
-        widths = column.stage_channels
+        widths = [column.stem_channels] + column.stage_channels
         stages = range(len(widths)) if nddr_stages is None else nddr_stages
         wrong = [stage for stage in stages if stage not in range(len(widths))]
         if wrong or len(set(stages)) != len(stages):
@@ -69,11 +72,20 @@ class NDDRCNN(MultiTaskDensePredictor):
     def forward_tasks(self, inputs: Tensor) -> Dict[str, Tensor]:
         """Raw maps of every task at the encoder's output stride."""
         columns = self.backbone.columns
-        features = [column.forward_stem(inputs) for column in columns]
+        features = [column.forward_stem(inputs, pool=False)
+                    for column in columns]
+        features = self.fuse(0, features)
+        features = [column.maxpool(feature)
+                    for column, feature in zip(columns, features)]
         for stage in range(len(columns[0].stages)):
             features = [column.forward_stage(feature, stage)[1]
                         for column, feature in zip(columns, features)]
-            if str(stage) in self.neck:
-                features = self.neck[str(stage)](features)
+            features = self.fuse(stage + 1, features)
         return {name: head(feature) for (name, head), feature in
                 zip(self.decode_heads.items(), features)}
+
+    def fuse(self, stage: int, features: List[Tensor]) -> List[Tensor]:
+        """The columns' maps after ``stage``, fused if it has a layer."""
+        if str(stage) in self.neck:
+            return self.neck[str(stage)](features)
+        return features
