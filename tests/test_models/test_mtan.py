@@ -6,6 +6,7 @@ from mmengine.config import Config
 from torch import nn
 
 from mtlw.models import SegNetMTAN, TaskAttention
+from mtlw.models.segmentors.resnet_mtan import match_size
 from mtlw.registry import MODELS
 from mtlw.utils import build_training
 
@@ -63,13 +64,13 @@ def segnet_mtan_reference(widths, outputs):
     return total
 
 
-def build(kind, tasks=NYU_TASKS, **kwargs):
+def build(kind, tasks=NYU_TASKS, backbone=None, **kwargs):
     if kind == 'segnet':
         return MODELS.build(dict(type='SegNetMTAN', tasks=tasks,
-                                 backbone=TINY_SEGNET, **kwargs))
+                                 backbone=backbone or TINY_SEGNET, **kwargs))
     return MODELS.build(dict(type='ResNetMTAN', tasks=tasks,
-                             backbone=TINY_RESNET, decode_head=TINY_HEAD,
-                             **kwargs))
+                             backbone=backbone or TINY_RESNET,
+                             decode_head=TINY_HEAD, **kwargs))
 
 
 def test_segnet_mtan_size_is_the_papers():
@@ -193,3 +194,17 @@ def test_two_training_steps_of_the_twin(kind, outer):
              if not torch.equal(p, start[name])}
     heads = 'heads' if kind == 'segnet' else 'decode_heads'
     assert {'backbone', heads} <= moved
+
+
+def test_resnet_mtan_without_dilation_pools_the_attended_map():
+    model = build('resnet', backbone=dict(TINY_RESNET, strides=(1, 2, 2, 2),
+                                          dilations=(1, 1, 1, 1))).eval()
+    with torch.no_grad():
+        attended = model.attend(torch.randn(1, 3, 70, 90))
+    # stride 32 with ceil rounding, as the encoder's strided convs
+    assert [tuple(a.shape) for a in attended] == [(1, 32, 3, 3)] * 3
+
+
+def test_match_size_refuses_to_pool_up():
+    with pytest.raises(ValueError, match='cannot be pooled'):
+        match_size(torch.zeros(1, 1, 2, 2), torch.zeros(1, 1, 4, 4))
