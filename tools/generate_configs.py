@@ -154,7 +154,9 @@ class Network(NamedTuple):
     losses: Tuple[str, ...]
     handtuned: Dict[str, float]
     bases: Tuple[str, ...] = ()  # model bases the leaf adds, under _base_/
-    params_mode: bool = False  # no shared output: gradient rules on params
+    # gradient mode of the rules whose base is in representation mode
+    # (MGDA-UB), for nets without one shared output tensor: 'params'
+    gradient_mode: str = ''
 
 
 def deeplab_networks() -> List[Network]:
@@ -185,39 +187,6 @@ def synergy_networks() -> List[Network]:
     return networks
 
 
-# The loss terms of the SynthScenes 3-task base, per task.
-SYNTHSCENES_3TASK_TERMS = (
-    'depth.loss_log_l1', 'depth.loss_range_min', 'depth.loss_range_max',
-    'normal.loss_cos', 'normal.loss_unit', 'seg.loss_ce', 'seg.loss_range')
-# The tiny HRNet of the multi-scale twins (`_base_/models/hrnet_tiny.py`).
-HRNET_TINY = ('backbone=_base_.hrnet_tiny,\n'
-              '    in_channels=_base_.hrnet_tiny_channels')
-
-
-def supervised_terms(terms: Tuple[str, ...],
-                     suffixes: Tuple[str, ...]) -> Tuple[str, ...]:
-    """The final terms, then every term with each deep-supervision
-    suffix, in the order the networks return them."""
-    return terms + tuple(f'{term}_{suffix}' for suffix in suffixes
-                         for term in terms)
-
-
-def distillation_networks() -> Tuple[Network, Network]:
-    """MTI-Net (initial predictions at 4 scales) and PAD-Net (one
-    intermediate stage) on the tiny HRNet."""
-    mti = supervised_terms(SYNTHSCENES_3TASK_TERMS,
-                           ('s1_4', 's1_8', 's1_16', 's1_32'))
-    pad = supervised_terms(SYNTHSCENES_3TASK_TERMS, ('initial', ))
-    return (
-        Network('mti_net', 'MTI-Net', HRNET_TINY, mti,
-                {key: 1.0 for key in mti},
-                bases=('models/mti_net_hrnet18', 'models/hrnet_tiny')),
-        Network('pad_net', 'PAD-Net', f'{HRNET_TINY},\n    channels=32', pad,
-                {key: 1.0 for key in pad},
-                bases=('models/pad_net_hrnet18', 'models/hrnet_tiny')),
-    )
-
-
 # Weak supervision on SynthScenes (Jiao et al., section 8, on a CPU): the
 # unpaired training split of `_base_/datasets/synthscenes_unpaired_train.py`
 # in place of the paired one.
@@ -239,47 +208,81 @@ class Setting(NamedTuple):
     model_fields: str = ''  # model fields every leaf adds, as config text
     tail: str = ''  # config text after the model
     extra_bases: Tuple[str, ...] = ()  # more _base_ files, under _base_/
+    # the rule weighs the tasks (`task_groups` of the base), not the terms
+    by_task: bool = False
 
 
 ALL = tuple(RULES)
 DEEPLAB = tuple(deeplab_networks())
 SYNERGY = tuple(synergy_networks())
-MTI_NET, PAD_NET = distillation_networks()
 DEEPLAB_RULES = tuple((net.name, ALL) for net in DEEPLAB)
 # The branch-out study (Jiao et al., Table 2) with equal weights only.
 SYNERGY_RULES = (('lateral', ALL), ) + tuple(
     (net.name, ('equal', )) for net in SYNERGY[1:])
-# Architecture families (MTAN, NDDR-CNN, MTI-Net, ...): a leaf adds its
-# network's model base (`Network.bases`) to a benchmark base of
-# `_base_/benchmarks/`, which defines data, tasks, metrics and schedule.
+# Architecture families (MTAN, NDDR-CNN, MTI-Net, PAD-Net, the mixtures of
+# experts, LTB): a leaf adds its network's model bases (`Network.bases`) to
+# a benchmark base of `_base_/benchmarks/` (data, tasks, metrics, schedule)
+# and weighs the tasks (`Setting.by_task`: each task's terms summed,
+# `task_groups`), as the Loss Scale Balancing study does; a rule over the
+# single terms would meet regularisers that are 0 with zero gradient (MGDA
+# puts all weight there).
 ARCHITECTURE_FIELDS = 'tasks=_base_.tasks'
 # Rules of the architecture studies: static, CoV and one gradient rule.
 ARCHITECTURE_STUDY_RULES = ('equal', 'cov', 'mgda')
-# Loss terms of the SynthScenes 3-task benchmark.
-SYNTHSCENES_3TASK_TERMS = (
-    'depth.loss_log_l1', 'depth.loss_range_min', 'depth.loss_range_max',
-    'normal.loss_cos', 'normal.loss_unit', 'seg.loss_ce', 'seg.loss_range')
+# The tasks of `_base_/benchmarks/synthscenes_3task.py`.
+SYNTHSCENES_3TASKS = ('depth', 'normal', 'seg')
+# Rules whose weighter base differentiates the shared representation.
+REPRESENTATION_RULES = ('mgda', )
 
 
-def expert_mixture_networks() -> List[Network]:
-    """MMoE, CGC, DSelect-k and PLE (experts = encoders), and LTB."""
-    ones = {key: 1.0 for key in SYNTHSCENES_3TASK_TERMS}
-    mixtures = [('mmoe', 'MMoE', 'MMoE (4 experts)'),
-                ('cgc', 'CGC', 'CGC (4 shared + 1 per task)'),
-                ('dselect_k', 'DSelectK', 'DSelect-k (4 experts, k = 2)'),
-                ('ple', 'PLE', 'PLE (1 shared + 1 per task, every stage)')]
-    networks = [
-        Network(name, title, f"type='{kind}'", SYNTHSCENES_3TASK_TERMS, ones,
-                bases=('models/expert_mixture_r50', ), params_mode=True)
-        for name, kind, title in mixtures]
-    networks.append(Network(
-        'ltb', 'Learning to Branch', "type='LTB'", SYNTHSCENES_3TASK_TERMS,
-        ones, bases=('models/ltb_r50', ), params_mode=True))
-    return networks
+def architecture_network(name: str, title: str, model: str,
+                         bases: Tuple[str, ...],
+                         gradient_mode: str = 'params') -> Network:
+    """A SynthScenes 3-task twin of an architecture family; gradient rules
+    run in ``gradient_mode`` ('params' for nets without one shared output,
+    '' for the rule's own mode)."""
+    ones = {task: 1.0 for task in SYNTHSCENES_3TASKS}
+    return Network(name, title, model, SYNTHSCENES_3TASKS, ones,
+                   bases=tuple(f'models/{base}' for base in bases),
+                   gradient_mode=gradient_mode)
 
 
-EXPERT_MIXTURES = tuple(expert_mixture_networks())
-# The SynthScenes twins: ResNet10-T experts, 8-32-wide decoders.
+# The CPU twins: SegNet-MTAN with narrow levels; ResNet-MTAN and NDDR-CNN
+# with ResNet-18 at 16 base channels and narrow DeepLab heads (rates for
+# 8 x 16 maps); MTI-Net and PAD-Net on a tiny HRNet
+# (`_base_/models/hrnet_tiny.py`); the mixtures of experts and LTB with
+# ResNet10-T experts and 32-to-8-wide decoders.
+TWIN_RESNET = ('backbone=dict(depth=18, stem_channels=16, base_channels=16),'
+               '\n    decode_head=dict(channels=32, dilations=(1, 2, 3))')
+HRNET_TINY = ('backbone=_base_.hrnet_tiny,\n'
+              '    in_channels=_base_.hrnet_tiny_channels')
+MTAN = (
+    architecture_network(
+        'segnet', 'SegNet-MTAN 8-32',
+        "type='SegNetMTAN',\n    backbone=dict(channels=(8, 16, 16, 32, 32))",
+        ('segnet_mtan', )),
+    architecture_network(
+        'resnet', 'ResNet18-16 MTAN',
+        "type='ResNetMTAN',\n    " + TWIN_RESNET, ('resnet_mtan', )),
+)
+NDDR = (architecture_network(
+    'resnet', 'NDDR-CNN ResNet18-16',
+    "type='NDDRCNN',\n    " + TWIN_RESNET, ('nddr_cnn', )), )
+MTI_NET = architecture_network(
+    'mti_net', 'MTI-Net', HRNET_TINY, ('mti_net_hrnet18', 'hrnet_tiny'), '')
+PAD_NET = architecture_network(
+    'pad_net', 'PAD-Net', f'{HRNET_TINY},\n    channels=32',
+    ('pad_net_hrnet18', 'hrnet_tiny'), '')
+EXPERT_MIXTURES = tuple(
+    architecture_network(name, title, f"type='{kind}'",
+                         ('expert_mixture_r50', ))
+    for name, kind, title in (
+        ('mmoe', 'MMoE', 'MMoE (4 experts)'),
+        ('cgc', 'CGC', 'CGC (4 shared + 1 per task)'),
+        ('dselect_k', 'DSelectK', 'DSelect-k (4 experts, k = 2)'),
+        ('ple', 'PLE', 'PLE (1 shared + 1 per task, every stage)')))
+LTB = architecture_network('ltb', 'Learning to Branch', "type='LTB'",
+                           ('ltb_r50', ))
 EXPERT_MIXTURE_TWIN = (
     ARCHITECTURE_FIELDS + ",\n    backbone=dict(model_name='resnet10t', "
     "pretrained=False),\n"
@@ -301,14 +304,14 @@ SETTINGS = (
             'SynthScenes (CPU twin)', SYNERGY, SYNERGY_RULES,
             'ResNet18, narrow branches'),
     Setting('mixture_of_experts/synthscenes', 'benchmarks/synthscenes_3task',
-            'SynthScenes 3 tasks (CPU twin)', EXPERT_MIXTURES[:4],
-            tuple((net.name, ALL) for net in EXPERT_MIXTURES[:4]),
+            'SynthScenes 3 tasks (CPU twin)', EXPERT_MIXTURES,
+            tuple((net.name, ALL) for net in EXPERT_MIXTURES),
             'ResNet10-T experts', model_fields=EXPERT_MIXTURE_TWIN
-            + ',\n    img_size=_base_.img_size'),
+            + ',\n    img_size=_base_.img_size', by_task=True),
     Setting('ltb/synthscenes', 'benchmarks/synthscenes_3task',
-            'SynthScenes 3 tasks (CPU twin)', EXPERT_MIXTURES[4:],
-            (('ltb', ALL), ), 'ResNet10-T columns',
-            model_fields=EXPERT_MIXTURE_TWIN),
+            'SynthScenes 3 tasks (CPU twin)', (LTB, ), (('ltb', ALL), ),
+            'ResNet10-T columns', model_fields=EXPERT_MIXTURE_TWIN,
+            by_task=True),
     Setting('synergy/synthscenes_weak', 'synergy/synthscenes',
             'SynthScenes unpaired depth / semantics (CPU twin)', SYNERGY[:1],
             (('lateral', ALL), ), 'ResNet18, narrow branches',
@@ -317,11 +320,19 @@ SETTINGS = (
     Setting('mti_net/synthscenes', 'benchmarks/synthscenes_3task',
             'SynthScenes 3 tasks (CPU twin)', (MTI_NET, ),
             (('mti_net', ALL), ), 'tiny HRNet (widths 8-48)',
-            model_fields=ARCHITECTURE_FIELDS),
+            model_fields=ARCHITECTURE_FIELDS, by_task=True),
     Setting('pad_net/synthscenes', 'benchmarks/synthscenes_3task',
             'SynthScenes 3 tasks (CPU twin)', (PAD_NET, ),
             (('pad_net', ALL), ), 'tiny HRNet (widths 8-48)',
-            model_fields=ARCHITECTURE_FIELDS),
+            model_fields=ARCHITECTURE_FIELDS, by_task=True),
+    Setting('mtan/synthscenes', 'benchmarks/synthscenes_3task',
+            'SynthScenes 3 tasks (CPU twin)', MTAN,
+            tuple((net.name, ALL) for net in MTAN), 'random init',
+            model_fields=ARCHITECTURE_FIELDS, by_task=True),
+    Setting('nddr/synthscenes', 'benchmarks/synthscenes_3task',
+            'SynthScenes 3 tasks (CPU twin)', NDDR,
+            tuple((net.name, ALL) for net in NDDR), 'random init',
+            model_fields=ARCHITECTURE_FIELDS, by_task=True),
 )
 
 
@@ -333,9 +344,18 @@ def weighter_text(rule: str, network: Network) -> str:
         return f"dict(type='StaticWeighting', weights={{{weights}\n    }})"
     if rule == 'uncertainty':
         return f'dict(_base_.weighter, num_losses={len(network.losses)})'
-    if rule == 'mgda' and network.params_mode:
-        return "dict(_base_.weighter, mode='params')"
+    if rule in REPRESENTATION_RULES and network.gradient_mode:
+        return f"dict(_base_.weighter, mode='{network.gradient_mode}')"
     return '_base_.weighter'
+
+
+def task_weighter(outer: str) -> str:
+    """``outer`` across the tasks, each task's terms summed within it."""
+    outer = outer.replace('\n', '\n    ')  # one level deeper
+    return ("dict(\n        type='HierarchicalWeighting',\n"
+            '        groups=_base_.task_groups,\n'
+            "        inner=dict(type='StaticWeighting'),\n"
+            f'        outer={outer})')
 
 
 def render(setting: Setting, network: Network, rule: str) -> str:
@@ -345,10 +365,13 @@ def render(setting: Setting, network: Network, rule: str) -> str:
     if rule != 'handtuned':
         bases += f",\n    '../_base_/weighters/{rule}.py'"
     fields = f'    {setting.model_fields},\n' if setting.model_fields else ''
+    weighter = weighter_text(rule, network)
+    if setting.by_task:
+        weighter = task_weighter(weighter)
     return (f'{HEADER}# {network.title} on {setting.title}; {RULES[rule]}.\n'
             f"_base_ = [\n    '../_base_/{setting.base}.py'{bases}\n"
             f']\nmodel = dict(\n    {network.model},\n{fields}'
-            f'    weighter={weighter_text(rule, network)})\n{setting.tail}')
+            f'    weighter={weighter})\n{setting.tail}')
 
 
 # ------------------------------------------------------------- descriptions
@@ -406,6 +429,8 @@ DATA = {
     'SynthScenes 64 x 128: depth, normals, 6 classes',
     'pad_net/synthscenes':
     'SynthScenes 64 x 128: depth, normals, 6 classes',
+    'mtan/synthscenes': 'SynthScenes 64 x 128: depth, normals, 6 classes',
+    'nddr/synthscenes': 'SynthScenes 64 x 128: depth, normals, 6 classes',
 }
 # SynthScenes numbers measured so far, from the family pages (one run
 # each; pixelwise: the mean of two seeds). Empty cells: not measured.
@@ -455,6 +480,8 @@ FOLDERS = dict(
              'mti_net_pad_net.md'),
     pad_net=('PAD-Net: intermediate predictions and distillation',
              'mti_net_pad_net.md'),
+    mtan=('MTAN: task attention over a shared SegNet or ResNet', 'mtan.md'),
+    nddr=('NDDR-CNN: task columns fused by NDDR layers', 'nddr_cnn.md'),
 )
 
 

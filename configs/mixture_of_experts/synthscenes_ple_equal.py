@@ -11,4 +11,8 @@ model = dict(
     backbone=dict(model_name='resnet10t', pretrained=False),
     decoder=dict(in_channels=512, channels=(32, 32, 16, 16, 8, 8)),
     img_size=_base_.img_size,
-    weighter=_base_.weighter)
+    weighter=dict(
+        type='HierarchicalWeighting',
+        groups=_base_.task_groups,
+        inner=dict(type='StaticWeighting'),
+        outer=_base_.weighter))

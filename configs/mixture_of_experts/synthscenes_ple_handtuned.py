@@ -10,12 +10,12 @@ model = dict(
     backbone=dict(model_name='resnet10t', pretrained=False),
     decoder=dict(in_channels=512, channels=(32, 32, 16, 16, 8, 8)),
     img_size=_base_.img_size,
-    weighter=dict(type='StaticWeighting', weights={
-        'depth.loss_log_l1': 1.0,
-        'depth.loss_range_min': 1.0,
-        'depth.loss_range_max': 1.0,
-        'normal.loss_cos': 1.0,
-        'normal.loss_unit': 1.0,
-        'seg.loss_ce': 1.0,
-        'seg.loss_range': 1.0,
-    }))
+    weighter=dict(
+        type='HierarchicalWeighting',
+        groups=_base_.task_groups,
+        inner=dict(type='StaticWeighting'),
+        outer=dict(type='StaticWeighting', weights={
+            'depth': 1.0,
+            'normal': 1.0,
+            'seg': 1.0,
+        })))

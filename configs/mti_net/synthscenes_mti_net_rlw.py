@@ -10,4 +10,8 @@ model = dict(
     backbone=_base_.hrnet_tiny,
     in_channels=_base_.hrnet_tiny_channels,
     tasks=_base_.tasks,
-    weighter=_base_.weighter)
+    weighter=dict(
+        type='HierarchicalWeighting',
+        groups=_base_.task_groups,
+        inner=dict(type='StaticWeighting'),
+        outer=_base_.weighter))

@@ -10,4 +10,8 @@ model = dict(
     backbone=_base_.hrnet_tiny,
     in_channels=_base_.hrnet_tiny_channels,
     tasks=_base_.tasks,
-    weighter=dict(_base_.weighter, num_losses=35))
+    weighter=dict(
+        type='HierarchicalWeighting',
+        groups=_base_.task_groups,
+        inner=dict(type='StaticWeighting'),
+        outer=dict(_base_.weighter, num_losses=3)))

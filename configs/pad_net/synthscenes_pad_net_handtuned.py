@@ -10,19 +10,12 @@ model = dict(
     in_channels=_base_.hrnet_tiny_channels,
     channels=32,
     tasks=_base_.tasks,
-    weighter=dict(type='StaticWeighting', weights={
-        'depth.loss_log_l1': 1.0,
-        'depth.loss_range_min': 1.0,
-        'depth.loss_range_max': 1.0,
-        'normal.loss_cos': 1.0,
-        'normal.loss_unit': 1.0,
-        'seg.loss_ce': 1.0,
-        'seg.loss_range': 1.0,
-        'depth.loss_log_l1_initial': 1.0,
-        'depth.loss_range_min_initial': 1.0,
-        'depth.loss_range_max_initial': 1.0,
-        'normal.loss_cos_initial': 1.0,
-        'normal.loss_unit_initial': 1.0,
-        'seg.loss_ce_initial': 1.0,
-        'seg.loss_range_initial': 1.0,
-    }))
+    weighter=dict(
+        type='HierarchicalWeighting',
+        groups=_base_.task_groups,
+        inner=dict(type='StaticWeighting'),
+        outer=dict(type='StaticWeighting', weights={
+            'depth': 1.0,
+            'normal': 1.0,
+            'seg': 1.0,
+        })))

@@ -11,4 +11,8 @@ model = dict(
     in_channels=_base_.hrnet_tiny_channels,
     channels=32,
     tasks=_base_.tasks,
-    weighter=_base_.weighter)
+    weighter=dict(
+        type='HierarchicalWeighting',
+        groups=_base_.task_groups,
+        inner=dict(type='StaticWeighting'),
+        outer=_base_.weighter))

@@ -11,4 +11,8 @@ model = dict(
     in_channels=_base_.hrnet_tiny_channels,
     channels=32,
     tasks=_base_.tasks,
-    weighter=dict(_base_.weighter, num_losses=14))
+    weighter=dict(
+        type='HierarchicalWeighting',
+        groups=_base_.task_groups,
+        inner=dict(type='StaticWeighting'),
+        outer=dict(_base_.weighter, num_losses=3)))

@@ -34,6 +34,9 @@ REPRESENTATIVES = [
     'ltb/synthscenes_ltb_cov.py',
     'mti_net/synthscenes_mti_net_uncertainty.py',
     'pad_net/synthscenes_pad_net_handtuned.py',
+    'mtan/synthscenes_segnet_mgda.py',
+    'mtan/synthscenes_resnet_uncertainty.py',
+    'nddr/synthscenes_resnet_handtuned.py',
 ]
 spec = importlib.util.spec_from_file_location(
     'generate_configs', osp.join(ROOT, 'tools', 'generate_configs.py'))

@@ -182,7 +182,9 @@ def without_pretrained_weights(model_cfg: dict) -> dict:
     """
     backbone = model_cfg.get('backbone')
     if isinstance(backbone, dict) and 'pretrained' in backbone:
-        backbone['pretrained'] = False
+        # mtlw's encoders take a flag, mmseg's a path (None: random init).
+        backbone['pretrained'] = (
+            False if isinstance(backbone['pretrained'], bool) else None)
     if isinstance(backbone, dict) and backbone.get('checkpoint') is not None:
         backbone['checkpoint'] = None
     return model_cfg

@@ -3,6 +3,7 @@ from .argmax_enc_head import ArgmaxEncHead
 from .argmax_fcn_head import ArgmaxFCNHead
 from .aspp import ASPP
 from .ce_only_enc_head import CEOnlyEncHead
+from .deeplabv3_head import DeepLabV3Head
 from .deeplabv3plus_decoder import DeepLabV3PlusDecoder
 from .deeplabv3plus_head import DeepLabV3PlusHead
 from .disparity_decoder import DisparityDecoder
@@ -11,8 +12,8 @@ from .multi_scale_head import MultiScaleHead
 from .twelve_conv_decoder import TwelveConvDecoder
 
 __all__ = [
-    'ArgmaxAccuracyMixin', 'ArgmaxEncHead', 'ArgmaxFCNHead', 'ASPP',
-    'argmax_accuracy', 'CEOnlyEncHead', 'DeepLabV3PlusDecoder',
+    'ASPP', 'ArgmaxAccuracyMixin', 'ArgmaxEncHead', 'ArgmaxFCNHead',
+    'CEOnlyEncHead', 'DeepLabV3Head', 'DeepLabV3PlusDecoder',
     'DeepLabV3PlusHead', 'DisparityDecoder', 'InitialTaskPrediction',
-    'MultiScaleHead', 'TwelveConvDecoder'
+    'MultiScaleHead', 'TwelveConvDecoder', 'argmax_accuracy'
 ]

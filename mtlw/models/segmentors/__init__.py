@@ -9,9 +9,12 @@ from .ltb import LTB
 from .mmoe import MMoE
 from .mti_net import MTINet
 from .multitask_dense_predictor import MultiTaskDensePredictor
+from .nddr_cnn import NDDRCNN
 from .pad_net import PADNet
 from .pixelwise_multitask_net import PixelwiseMultiTaskNet
 from .ple import PLE
+from .resnet_mtan import ResNetMTAN
+from .segnet_mtan import SegNetMTAN
 from .semantic_depth_predictor import SemanticDepthPredictor
 from .stereo_depth_estimator import StereoDepthEstimator
 from .synergy_net import SynergyNet
@@ -23,8 +26,9 @@ from .weighted_segmentors import (WeightedCascadeEncoderDecoder,
 __all__ = [
     'CGC', 'DSelectK', 'DeepLabBranched', 'DeepLabDistilled',
     'DeepLabJoint', 'LTB', 'MMoE', 'MTINet', 'MultiTaskDensePredictor',
-    'PADNet', 'PLE', 'PixelwiseMultiTaskNet', 'SemanticDepthPredictor',
-    'StereoDepthEstimator', 'SynergyNet', 'WeightedCascadeEncoderDecoder',
+    'NDDRCNN', 'PADNet', 'PLE', 'PixelwiseMultiTaskNet', 'ResNetMTAN',
+    'SegNetMTAN', 'SemanticDepthPredictor', 'StereoDepthEstimator',
+    'SynergyNet', 'WeightedCascadeEncoderDecoder',
     'WeightedDepthEstimator', 'WeightedEncoderDecoder',
     'WeightedMultimodalEncoderDecoder'
 ]
