@@ -54,7 +54,14 @@ OTHER_WEIGHTINGS = dict(
     ce_only='pixel cross-entropy only (no SE, no auxiliary head)',
     static='plain sum of the losses',
     l1_only='L1 appearance terms only',
-    ssim_only='SSIM appearance terms only')
+    ssim_only='SSIM appearance terms only',
+    lr_only='left-right consistency terms only',
+    disp_only='disparity smoothness terms only',
+    cov_decay100='CoV-Weighting, statistics decaying over 100 steps',
+    cov_decay1000='CoV-Weighting, statistics decaying over 1000 steps',
+    cov_loss='CoV-Weighting of the losses (not the loss ratios)',
+    cov_inverse='inverse CoV-Weighting (mu / sigma) of the loss ratios',
+    cov_loss_inverse='inverse CoV-Weighting (mu / sigma) of the losses')
 
 
 # --------------------------------------------------------------- pixelwise

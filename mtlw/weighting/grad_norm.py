@@ -1,4 +1,6 @@
 """GradNorm: loss weights learned to balance the losses' gradient norms."""
+from typing import Optional, Sequence
+
 import torch
 from torch import Tensor
 
@@ -117,6 +119,13 @@ class GradNorm(GradientWeighter):
     CoV-Weighting code averages ``|G_i - T_i|`` instead of summing it, which
     Adam's step does not notice (up to its eps).
 
+    The layer: the authors of GradNorm take the weights of the last shared
+    layer; the CoV-Weighting code takes the convolution weight of
+    monodepth's ``iconv4`` alone (the first parameter of that block, not
+    its normalisation). ``param_names`` selects such tensors of the shared
+    module (``shared='decode_head.iconv4', param_names=('conv.weight',)``);
+    without it every parameter of the shared module enters the norms.
+
     Cost per training step: one ``autograd.grad`` per loss against the
     shared layer (or its output in ``mode='representation'``).
 
@@ -130,6 +139,9 @@ class GradNorm(GradientWeighter):
         nonfinite (str): See :class:`BaseWeighter`.
         single_backward (bool): See :class:`GradientWeighter`. Defaults to
             True.
+        param_names (Sequence[str], optional): See
+            :class:`GradientWeighter`: the shared module's parameters whose
+            gradients enter the norms. Defaults to None (all of them).
     """
 
     gradient_input = 'norms'
@@ -137,9 +149,11 @@ class GradNorm(GradientWeighter):
     def __init__(self, alpha: float = 1.5, weight_lr: float = 0.025,
                  optimizer: str = 'adam', normalize_to: str = 'num_losses',
                  mode: str = 'params', nonfinite: str = 'raise',
-                 single_backward: bool = True) -> None:
+                 single_backward: bool = True,
+                 param_names: Optional[Sequence[str]] = None) -> None:
         super().__init__(mode=mode, nonfinite=nonfinite,
-                         single_backward=single_backward)
+                         single_backward=single_backward,
+                         param_names=param_names)
         if optimizer not in WEIGHT_OPTIMIZERS:
             raise ValueError(f'GradNorm optimizer must be one of '
                              f'{WEIGHT_OPTIMIZERS}, got {optimizer!r}')
