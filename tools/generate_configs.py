@@ -113,8 +113,10 @@ def pixelwise_rule_arguments(rule: str, setting: PixelwiseSetting) -> str:
         return f', num_losses={setting.num_tasks}, init={init}'
     if rule == 'lsb':
         return f', beta_rate={setting.beta_rate}'
-    if rule == 'gradnorm':
-        return ", normalize_to='one'"  # weights start at 1/K, sum to 1
+    if rule in ('gradnorm', 'dwa'):
+        # every rule starts at the equal weights 1/K (supplement section 3):
+        # weights summing to 1
+        return ", normalize_to='one'"
     return ''
 
 

@@ -5,11 +5,10 @@ import torch
 from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
-from .utils.checks import check_number
+from .utils.checks import check_number, check_weight_sum, weight_sum
 from .gradient_weighter import GradientWeighter
 from .utils.adam import adam_step
 
-WEIGHT_SUMS = ('num_losses', 'one')
 WEIGHT_OPTIMIZERS = ('adam', 'sgd')
 
 
@@ -157,19 +156,15 @@ class GradNorm(GradientWeighter):
         if optimizer not in WEIGHT_OPTIMIZERS:
             raise ValueError(f'GradNorm optimizer must be one of '
                              f'{WEIGHT_OPTIMIZERS}, got {optimizer!r}')
-        if normalize_to not in WEIGHT_SUMS:
-            raise ValueError(f'GradNorm normalize_to must be one of '
-                             f'{WEIGHT_SUMS}, got {normalize_to!r}')
         self.alpha = check_number('GradNorm', 'alpha', alpha, low=0.0)
         self.weight_lr = check_number('GradNorm', 'weight_lr', weight_lr,
                                       low=0.0, low_open=True)
         self.optimizer = optimizer
-        self.normalize_to = normalize_to
+        self.normalize_to = check_weight_sum('GradNorm', normalize_to)
 
     def init_state(self, num_losses: int) -> None:
         device = self.step.device
-        self.weight_sum = (float(num_losses)
-                           if self.normalize_to == 'num_losses' else 1.0)
+        self.weight_sum = weight_sum(self.normalize_to, num_losses)
         self.register_buffer('loss_weights', torch.full(
             (num_losses,), self.weight_sum / num_losses, device=device))
         self.register_buffer('initial_losses',
