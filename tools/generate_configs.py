@@ -56,6 +56,9 @@ OTHER_WEIGHTINGS = dict(
     l1_only='L1 appearance terms only',
     ssim_only='SSIM appearance terms only',
     lr_only='left-right consistency terms only',
+    handtuned_mmseg="hand-tuned static weights of mmseg's EncNet configs",
+    aux_only='auxiliary FCN cross-entropy only',
+    se_only='semantic encoding loss only',
     disp_only='disparity smoothness terms only',
     cov_decay100='CoV-Weighting, statistics decaying over 100 steps',
     cov_decay1000='CoV-Weighting, statistics decaying over 1000 steps',
@@ -327,7 +330,7 @@ DATA = {
 MEASURED = {
     'encnet/synthscenes_ce_only.py': 'mIoU 42.2, aAcc 85.9',
     'encnet/synthscenes_equal.py': 'mIoU 40.9, aAcc 84.7',
-    'encnet/synthscenes_handtuned.py': 'mIoU 42.0, aAcc 85.6',
+    'encnet/synthscenes_handtuned_mmseg.py': 'mIoU 42.0, aAcc 85.6',
     'encnet/synthscenes_cov.py': 'mIoU 41.4, aAcc 85.1',
     'encnet/synthscenes_cov_decay.py': 'mIoU 41.7, aAcc 85.5',
     'encnet/synthscenes_uncertainty.py': 'mIoU 42.6, aAcc 86.4',
