@@ -179,6 +179,44 @@ def deeplab_networks() -> List[Network]:
     ]
 
 
+# ImageNet weights of torchvision's ResNet34 (timm tag resnet34.tv_in1k), as
+# the report's pretrained=True; the file is not shipped: put it there.
+IMAGENET_RESNET34 = ("dict(\n            "
+                     "file='checkpoints/resnet34_tv_in1k.pth')")
+
+
+def deeplab_ablation_networks() -> List[Network]:
+    """The joint net of the report's sections 1.2-1.3, one factor at a time:
+    pretraining (from scratch vs ImageNet), the last stage's dilation
+    (output stride 32 vs 16), ASPP and the skip (a 1x1 conv and no skip vs
+    the full head)."""
+    plain = tuple(DEEPLAB_HANDTUNED)
+    pretrained = ('pretrained=True,\n        pretrained_cfg_overlay='
+                  + IMAGENET_RESNET34)
+    no_head = 'aspp=None,\n    skip=False,\n    '
+    return [
+        Network('joint_scratch_nodil_plain',
+                'DeepLabV3+ joint, from scratch, no dilation, no ASPP / skip',
+                "type='DeepLabJoint',\n    " + no_head +
+                'backbone=dict(output_stride=32)', plain, DEEPLAB_HANDTUNED),
+        Network('joint_pretrained_nodil_plain',
+                'DeepLabV3+ joint, ImageNet, no dilation, no ASPP / skip',
+                "type='DeepLabJoint',\n    " + no_head +
+                'backbone=dict(\n        output_stride=32, '
+                f'{pretrained})', plain, DEEPLAB_HANDTUNED),
+        Network('joint_pretrained_plain',
+                'DeepLabV3+ joint, ImageNet, dilated, no ASPP / skip',
+                "type='DeepLabJoint',\n    " + no_head +
+                f'backbone=dict(\n        {pretrained})', plain,
+                DEEPLAB_HANDTUNED),
+        Network('joint_pretrained',
+                'DeepLabV3+ joint, ImageNet, dilated, ASPP + skip',
+                "type='DeepLabJoint',\n    "
+                f'backbone=dict(\n        {pretrained})', plain,
+                DEEPLAB_HANDTUNED),
+    ]
+
+
 def synergy_networks() -> List[Network]:
     """The synergy net (lateral sharing) and its branch-out variants."""
     ones = {key: 1.0 for key in SYNERGY_TERMS}
@@ -219,6 +257,11 @@ ALL = tuple(RULES)
 DEEPLAB = tuple(deeplab_networks())
 SYNERGY = tuple(synergy_networks())
 DEEPLAB_RULES = tuple((net.name, ALL) for net in DEEPLAB)
+DEEPLAB_ABLATIONS = tuple(deeplab_ablation_networks())
+# The report keeps both task weights at 0.5 (section 1.1 c) for its
+# architecture experiments.
+DEEPLAB_ABLATION_RULES = tuple((net.name, ('equal', ))
+                               for net in DEEPLAB_ABLATIONS)
 # The branch-out study (Jiao et al., Table 2) with equal weights only.
 SYNERGY_RULES = (('lateral', ALL), ) + tuple(
     (net.name, ('equal', )) for net in SYNERGY[1:])
@@ -233,6 +276,8 @@ SETTINGS = (
             DEEPLAB, DEEPLAB_RULES, 'ResNet34'),
     Setting('deeplab/miniscapes', 'deeplab/miniscapes', 'Miniscapes',
             DEEPLAB, DEEPLAB_RULES, 'ResNet34'),
+    Setting('deeplab/miniscapes', 'deeplab/miniscapes', 'Miniscapes',
+            DEEPLAB_ABLATIONS, DEEPLAB_ABLATION_RULES, 'ResNet34'),
     Setting('deeplab/synthscenes', 'deeplab/synthscenes',
             'SynthScenes (CPU twin)', DEEPLAB, DEEPLAB_RULES,
             'ResNet18, 64-wide heads'),

@@ -106,6 +106,32 @@ def test_every_weighter_takes_its_networks_losses(path):
         assert cfg.model.shared == 'backbone'
 
 
+ABLATIONS = ('joint_scratch_nodil_plain', 'joint_pretrained_nodil_plain',
+             'joint_pretrained_plain', 'joint_pretrained')
+
+
+@pytest.mark.parametrize('name', ABLATIONS)
+def test_the_reports_ablation_configs_build(name):
+    """Argenziano and Pagani, sections 1.2-1.3: one factor at a time."""
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'deeplab',
+                                   f'miniscapes_{name}_equal.py'))
+    backbone = cfg.model.backbone
+    assert backbone.output_stride == (32 if 'nodil' in name else 16)
+    assert backbone.pretrained == ('pretrained' in name)
+    if backbone.pretrained:
+        assert backbone.pretrained_cfg_overlay.file.endswith('.pth')
+    plain = 'plain' in name
+    assert (cfg.model.aspp is None) == plain
+    assert cfg.model.get('skip', True) != plain
+    backbone.update(model_name='resnet18', pretrained=False)
+    cfg.model.decoder = dict(channels=8, skip_channels=4)
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        model = MODELS.build(cfg.model)
+    assert (model.head.decoder.skip is None) == plain
+    maps = model(torch.rand(1, 3, 64, 64), mode='tensor')
+    assert maps['depth'].shape == (1, 1, 64, 64)
+
+
 def test_the_papers_settings():
     branched = Config.fromfile(osp.join(CONFIG_DIR, 'deeplab',
                                         'miniscapes_branched_equal.py'))
