@@ -230,6 +230,32 @@ def synergy_networks() -> List[Network]:
     return networks
 
 
+def synergy_loss_ablation_networks() -> List[Network]:
+    """The lower part of Jiao et al.'s supplementary Table 8 on the synergy
+    net: without the attention-driven loss (L1 depth, cross-entropy), then
+    with L_DA, with L_DA and the focal loss; the full loss (L_DA + L_semF +
+    L_JG) is the ``lateral`` network. Losses summed as in the paper."""
+    l1 = "type='DepthRegressionLoss', penalty='l1'"
+    da = "type='DepthAwareLoss'"
+    ce = ',\n        seg=dict(loss=dict(gamma=0.0))'  # focal, gamma 0: CE
+
+    def network(name, title, depth, seg, keys):
+        model = (f'split=0, lateral=True,\n    tasks=dict(\n'
+                 f'        depth=dict(loss=dict(\n'
+                 f'            _delete_=True, {depth})){seg})')
+        return Network(name, title, model, keys, {k: 1.0 for k in keys})
+
+    return [
+        network('lateral_l1_ce', 'synergy net, L1 depth + cross-entropy '
+                '(no attention-driven loss)', l1, ce,
+                ('depth.loss_l1', 'seg.loss_ce')),
+        network('lateral_da_ce', 'synergy net, L_DA + cross-entropy', da,
+                ce, ('depth.loss_da', 'seg.loss_ce')),
+        network('lateral_da_focal', 'synergy net, L_DA + L_semF (no L_JG)',
+                da, '', ('depth.loss_da', 'seg.loss_focal')),
+    ]
+
+
 # Weak supervision on SynthScenes (Jiao et al., section 8, on a CPU): the
 # unpaired training split of `_base_/datasets/synthscenes_unpaired_train.py`
 # in place of the paired one.
@@ -263,6 +289,10 @@ DEEPLAB_ABLATIONS = tuple(deeplab_ablation_networks())
 DEEPLAB_ABLATION_RULES = tuple((net.name, ('equal', ))
                                for net in DEEPLAB_ABLATIONS)
 # The branch-out study (Jiao et al., Table 2) with equal weights only.
+SYNERGY_LOSS_ABLATIONS = tuple(synergy_loss_ablation_networks())
+# Jiao et al. sum their losses: the hand-tuned rule is the plain sum.
+SYNERGY_LOSS_ABLATION_RULES = tuple((net.name, ('handtuned', ))
+                                    for net in SYNERGY_LOSS_ABLATIONS)
 SYNERGY_RULES = (('lateral', ALL), ) + tuple(
     (net.name, ('equal', )) for net in SYNERGY[1:])
 # Architecture families (MTAN, NDDR-CNN, MTI-Net, ...): a leaf adds its
@@ -283,6 +313,8 @@ SETTINGS = (
             'ResNet18, 64-wide heads'),
     Setting('synergy/nyuv2_40', 'synergy/nyuv2_40', 'NYUv2 40 classes',
             SYNERGY, SYNERGY_RULES, 'ResNet50'),
+    Setting('synergy/nyuv2_40', 'synergy/nyuv2_40', 'NYUv2 40 classes',
+            SYNERGY_LOSS_ABLATIONS, SYNERGY_LOSS_ABLATION_RULES, 'ResNet50'),
     Setting('synergy/kitti_cityscapes_weak', 'synergy/kitti_cityscapes_weak',
             'KITTI depth + Cityscapes semantics, weakly supervised',
             SYNERGY[:1], (('lateral', ALL), ), 'ResNet50'),

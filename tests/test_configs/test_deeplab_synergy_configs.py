@@ -132,6 +132,20 @@ def test_the_reports_ablation_configs_build(name):
     assert maps['depth'].shape == (1, 1, 64, 64)
 
 
+@pytest.mark.parametrize('name, keys', [
+    ('lateral_l1_ce', ['depth.loss_l1', 'seg.loss_ce']),
+    ('lateral_da_ce', ['depth.loss_da', 'seg.loss_ce']),
+    ('lateral_da_focal', ['depth.loss_da', 'seg.loss_focal']),
+    ('lateral', ['depth.loss_da', 'depth.loss_jg', 'seg.loss_focal']),
+])
+def test_the_synergy_loss_ablations_build(name, keys):
+    """Jiao et al., supplementary Table 8 (lower part), summed losses."""
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'synergy',
+                                   f'nyuv2_40_{name}_handtuned.py'))
+    assert sorted(loss_keys(cfg)) == keys
+    assert cfg.model.weighter.weights == {key: 1.0 for key in keys}
+
+
 def test_the_papers_settings():
     branched = Config.fromfile(osp.join(CONFIG_DIR, 'deeplab',
                                         'miniscapes_branched_equal.py'))
