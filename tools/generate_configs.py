@@ -256,6 +256,19 @@ def synergy_loss_ablation_networks() -> List[Network]:
     ]
 
 
+# The single-task depth baseline of Jiao et al.: the synergy net's encoder
+# and depth branch alone, trained with the depth losses, evaluated on depth.
+DEPTH_ONLY = Network(
+    'depth_only', 'synergy net, depth branch only (single task)',
+    'split=0, lateral=False,\n    tasks=dict(\n        _delete_=True,\n'
+    '        depth=dict(_base_.depth_task, value_range=_base_.depth_range))',
+    SYNERGY_TERMS[:2], {key: 1.0 for key in SYNERGY_TERMS[:2]})
+DEPTH_ONLY_TAIL = """val_evaluator = dict(
+    tasks=dict(_delete_=True, depth=_base_.val_evaluator.tasks.depth))
+test_evaluator = val_evaluator
+"""
+
+
 # Weak supervision on SynthScenes (Jiao et al., section 8, on a CPU): the
 # unpaired training split of `_base_/datasets/synthscenes_unpaired_train.py`
 # in place of the paired one.
@@ -315,6 +328,9 @@ SETTINGS = (
             SYNERGY, SYNERGY_RULES, 'ResNet50'),
     Setting('synergy/nyuv2_40', 'synergy/nyuv2_40', 'NYUv2 40 classes',
             SYNERGY_LOSS_ABLATIONS, SYNERGY_LOSS_ABLATION_RULES, 'ResNet50'),
+    Setting('synergy/nyuv2_40', 'synergy/nyuv2_40', 'NYUv2 (depth)',
+            (DEPTH_ONLY, ), (('depth_only', ('handtuned', )), ), 'ResNet50',
+            tail=DEPTH_ONLY_TAIL),
     Setting('synergy/kitti_cityscapes_weak', 'synergy/kitti_cityscapes_weak',
             'KITTI depth + Cityscapes semantics, weakly supervised',
             SYNERGY[:1], (('lateral', ALL), ), 'ResNet50'),

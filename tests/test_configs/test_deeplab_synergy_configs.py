@@ -61,9 +61,10 @@ def tiny_batch(model, seed=0):
     samples = []
     for _ in range(2):
         sample = SegDataSample()
-        sample.gt_sem_seg = PixelData(data=torch.randint(
-            0, model.tasks['seg'].channels, (1, 64, 64),
-            generator=generator_))
+        if 'seg' in model.tasks:
+            sample.gt_sem_seg = PixelData(data=torch.randint(
+                0, model.tasks['seg'].channels, (1, 64, 64),
+                generator=generator_))
         sample.gt_depth_map = PixelData(
             data=torch.rand(1, 64, 64, generator=generator_) * 5 + 1)
         samples.append(sample)
@@ -144,6 +145,23 @@ def test_the_synergy_loss_ablations_build(name, keys):
                                    f'nyuv2_40_{name}_handtuned.py'))
     assert sorted(loss_keys(cfg)) == keys
     assert cfg.model.weighter.weights == {key: 1.0 for key in keys}
+
+
+def test_the_synergy_depth_only_baseline_trains_on_depth():
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'synergy',
+                                   'nyuv2_40_depth_only_handtuned.py'))
+    assert list(cfg.val_evaluator.tasks) == ['depth']
+    assert cfg.test_evaluator == cfg.val_evaluator
+    shrink_model(cfg)
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        model = MODELS.build(cfg.model)
+    assert list(model.branches) == ['depth'] and not model.laterals
+    inputs, samples = tiny_batch(model)
+    losses = model.loss(inputs, samples)
+    assert sorted(k for k in losses if 'loss' in k) == [
+        'depth.loss_da', 'depth.loss_jg']
+    total, _ = model.parse_losses(losses)
+    assert torch.isfinite(total)
 
 
 def test_the_papers_settings():
