@@ -256,17 +256,31 @@ def synergy_loss_ablation_networks() -> List[Network]:
     ]
 
 
-# The single-task depth baseline of Jiao et al.: the synergy net's encoder
-# and depth branch alone, trained with the depth losses, evaluated on depth.
-DEPTH_ONLY = Network(
-    'depth_only', 'synergy net, depth branch only (single task)',
-    'split=0, lateral=False,\n    tasks=dict(\n        _delete_=True,\n'
-    '        depth=dict(_base_.depth_task, value_range=_base_.depth_range))',
-    SYNERGY_TERMS[:2], {key: 1.0 for key in SYNERGY_TERMS[:2]})
-DEPTH_ONLY_TAIL = """val_evaluator = dict(
-    tasks=dict(_delete_=True, depth=_base_.val_evaluator.tasks.depth))
-test_evaluator = val_evaluator
-"""
+# The single-task baselines of Jiao et al.: the synergy net's encoder and
+# one branch, trained with that task's losses, evaluated on that task.
+SINGLE_TASK_TASKS = dict(
+    depth='depth=dict(_base_.depth_task, value_range=_base_.depth_range)',
+    seg='seg=dict(channels=_base_.num_classes, loss=_base_.seg_loss)')
+
+
+def single_task_network(task: str) -> Network:
+    """The synergy net with the branch of ``task`` alone."""
+    keys = tuple(key for key in SYNERGY_TERMS if key.startswith(task))
+    return Network(
+        f'{task}_only', f'synergy net, {task} branch only (single task)',
+        'split=0, lateral=False,\n    tasks=dict(\n        _delete_=True,'
+        f'\n        {SINGLE_TASK_TASKS[task]})', keys,
+        {key: 1.0 for key in keys})
+
+
+def single_task_tail(task: str) -> str:
+    """Evaluate (and keep the best checkpoint by) ``task`` alone."""
+    best = ("save_best='depth/rmse', rule='less'" if task == 'depth' else
+            "save_best='seg/mIoU', rule='greater'")
+    return ('val_evaluator = dict(\n    tasks=dict(_delete_=True, '
+            f'{task}=_base_.val_evaluator.tasks.{task}))\n'
+            'test_evaluator = val_evaluator\n'
+            f'default_hooks = dict(checkpoint=dict({best}))\n')
 
 
 # Weak supervision on SynthScenes (Jiao et al., section 8, on a CPU): the
@@ -329,8 +343,13 @@ SETTINGS = (
     Setting('synergy/nyuv2_40', 'synergy/nyuv2_40', 'NYUv2 40 classes',
             SYNERGY_LOSS_ABLATIONS, SYNERGY_LOSS_ABLATION_RULES, 'ResNet50'),
     Setting('synergy/nyuv2_40', 'synergy/nyuv2_40', 'NYUv2 (depth)',
-            (DEPTH_ONLY, ), (('depth_only', ('handtuned', )), ), 'ResNet50',
-            tail=DEPTH_ONLY_TAIL),
+            (single_task_network('depth'), ),
+            (('depth_only', ('handtuned', )), ), 'ResNet50',
+            tail=single_task_tail('depth')),
+    Setting('synergy/nyuv2_40', 'synergy/nyuv2_40',
+            'NYUv2 40 classes (semantics)', (single_task_network('seg'), ),
+            (('seg_only', ('handtuned', )), ), 'ResNet50',
+            tail=single_task_tail('seg')),
     Setting('synergy/kitti_cityscapes_weak', 'synergy/kitti_cityscapes_weak',
             'KITTI depth + Cityscapes semantics, weakly supervised',
             SYNERGY[:1], (('lateral', ALL), ), 'ResNet50'),

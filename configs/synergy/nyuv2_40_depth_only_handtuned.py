@@ -15,3 +15,4 @@ model = dict(
 val_evaluator = dict(
     tasks=dict(_delete_=True, depth=_base_.val_evaluator.tasks.depth))
 test_evaluator = val_evaluator
+default_hooks = dict(checkpoint=dict(save_best='depth/rmse', rule='less'))

@@ -147,19 +147,23 @@ def test_the_synergy_loss_ablations_build(name, keys):
     assert cfg.model.weighter.weights == {key: 1.0 for key in keys}
 
 
-def test_the_synergy_depth_only_baseline_trains_on_depth():
+@pytest.mark.parametrize('task, keys, best', [
+    ('depth', ['depth.loss_da', 'depth.loss_jg'], 'depth/rmse'),
+    ('seg', ['seg.loss_focal'], 'seg/mIoU'),
+])
+def test_the_synergy_single_task_baselines(task, keys, best):
     cfg = Config.fromfile(osp.join(CONFIG_DIR, 'synergy',
-                                   'nyuv2_40_depth_only_handtuned.py'))
-    assert list(cfg.val_evaluator.tasks) == ['depth']
+                                   f'nyuv2_40_{task}_only_handtuned.py'))
+    assert list(cfg.val_evaluator.tasks) == [task]
     assert cfg.test_evaluator == cfg.val_evaluator
+    assert cfg.default_hooks.checkpoint.save_best == best
     shrink_model(cfg)
     with DefaultScope.overwrite_default_scope('mmseg'):
         model = MODELS.build(cfg.model)
-    assert list(model.branches) == ['depth'] and not model.laterals
+    assert list(model.branches) == [task] and not model.laterals
     inputs, samples = tiny_batch(model)
     losses = model.loss(inputs, samples)
-    assert sorted(k for k in losses if 'loss' in k) == [
-        'depth.loss_da', 'depth.loss_jg']
+    assert sorted(k for k in losses if 'loss' in k) == keys
     total, _ = model.parse_losses(losses)
     assert torch.isfinite(total)
 
