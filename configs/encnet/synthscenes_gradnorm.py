@@ -1,5 +1,6 @@
-# EncNet (MobileNetV2) on SynthScenes, GradNorm at the last block of the
-# stride-16 stage, the deepest layer all three losses share; weights sum to 1.
+# EncNet (MobileNetV2) on SynthScenes, GradNorm on the last convolution weight
+# (conv_pwl) of the last block of the stride-16 stage, the deepest layer all
+# three losses share; weights sum to 1.
 _base_ = [
     '../_base_/models/encnet_mobilenetv2.py',
     '../_base_/datasets/synthscenes_seg.py',
@@ -8,5 +9,7 @@ _base_ = [
     '../_base_/weighters/gradnorm.py',
 ]
 model = dict(
-    weighter=dict(_base_.weighter, normalize_to='one'),
+    weighter=dict(
+        _base_.weighter, normalize_to='one',
+        param_names=('conv_pwl.weight', )),
     shared='backbone.timm_model.blocks.4.2')

@@ -1,6 +1,7 @@
 # Monodepth (ResNet50) on Cityscapes, evaluated on KITTI Eigen, GradNorm (alpha
-# 1.5, weights summing to 1) at decode_head.iconv4, the last layer all 32
-# losses share.
+# 1.5, weights summing to 1) on the convolution weight of decode_head.iconv4
+# alone, the last layer all 32 losses share, as the CoV-Weighting authors'
+# code does.
 _base_ = [
     '../_base_/models/monodepth_r50.py',
     '../_base_/datasets/cityscapes_stereo.py',
@@ -9,5 +10,6 @@ _base_ = [
     '../_base_/weighters/gradnorm.py',
 ]
 model = dict(
-    weighter=dict(_base_.weighter, normalize_to='one'),
+    weighter=dict(
+        _base_.weighter, normalize_to='one', param_names=('conv.weight', )),
     shared='decode_head.iconv4')

@@ -1,5 +1,8 @@
-# Monodepth (ResNet50) on KITTI (Eigen split), MGDA on the gradients of
-# decode_head.iconv4, the last layer all 32 losses share.
+# Monodepth (ResNet50) on KITTI (Eigen split), MGDA-UB on the representation
+# Z = the output of decode_head.iconv4 (stride 8), as the CoV-Weighting
+# authors' code does: the last feature map all 32 losses (4 scales) depend
+# on; the encoder's skips into the finer levels bypass it, so the single
+# backward does not apply.
 _base_ = [
     '../_base_/models/monodepth_r50.py',
     '../_base_/datasets/kitti_eigen_stereo.py',
@@ -8,5 +11,5 @@ _base_ = [
     '../_base_/weighters/mgda.py',
 ]
 model = dict(
-    weighter=dict(_base_.weighter, mode='params'),
+    weighter=dict(_base_.weighter, single_backward=False),
     shared='decode_head.iconv4')

@@ -9,4 +9,4 @@ model = dict(
     architecture='multi_decoder',
     neck=None,
     weighter=dict(outer=dict(
-        _base_.weighter, _delete_=True)))
+        _base_.weighter, _delete_=True, normalize_to='one')))

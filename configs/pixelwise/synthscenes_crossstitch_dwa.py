@@ -8,4 +8,4 @@ _base_ = [
 model = dict(
     architecture='multi_column',
     weighter=dict(outer=dict(
-        _base_.weighter, _delete_=True)))
+        _base_.weighter, _delete_=True, normalize_to='one')))

@@ -1,13 +1,14 @@
 """GradNorm: loss weights learned to balance the losses' gradient norms."""
+from typing import Optional, Sequence
+
 import torch
 from torch import Tensor
 
 from mtlw.registry import WEIGHTERS
-from .utils.checks import check_number
+from .utils.checks import check_number, check_weight_sum, weight_sum
 from .gradient_weighter import GradientWeighter
 from .utils.adam import adam_step
 
-WEIGHT_SUMS = ('num_losses', 'one')
 WEIGHT_OPTIMIZERS = ('adam', 'sgd')
 
 
@@ -117,6 +118,13 @@ class GradNorm(GradientWeighter):
     CoV-Weighting code averages ``|G_i - T_i|`` instead of summing it, which
     Adam's step does not notice (up to its eps).
 
+    The layer: the authors of GradNorm take the weights of the last shared
+    layer; the CoV-Weighting code takes the convolution weight of
+    monodepth's ``iconv4`` alone (the first parameter of that block, not
+    its normalisation). ``param_names`` selects such tensors of the shared
+    module (``shared='decode_head.iconv4', param_names=('conv.weight',)``);
+    without it every parameter of the shared module enters the norms.
+
     Cost per training step: one ``autograd.grad`` per loss against the
     shared layer (or its output in ``mode='representation'``).
 
@@ -130,6 +138,9 @@ class GradNorm(GradientWeighter):
         nonfinite (str): See :class:`BaseWeighter`.
         single_backward (bool): See :class:`GradientWeighter`. Defaults to
             True.
+        param_names (Sequence[str], optional): See
+            :class:`GradientWeighter`: the shared module's parameters whose
+            gradients enter the norms. Defaults to None (all of them).
     """
 
     gradient_input = 'norms'
@@ -137,25 +148,23 @@ class GradNorm(GradientWeighter):
     def __init__(self, alpha: float = 1.5, weight_lr: float = 0.025,
                  optimizer: str = 'adam', normalize_to: str = 'num_losses',
                  mode: str = 'params', nonfinite: str = 'raise',
-                 single_backward: bool = True) -> None:
+                 single_backward: bool = True,
+                 param_names: Optional[Sequence[str]] = None) -> None:
         super().__init__(mode=mode, nonfinite=nonfinite,
-                         single_backward=single_backward)
+                         single_backward=single_backward,
+                         param_names=param_names)
         if optimizer not in WEIGHT_OPTIMIZERS:
             raise ValueError(f'GradNorm optimizer must be one of '
                              f'{WEIGHT_OPTIMIZERS}, got {optimizer!r}')
-        if normalize_to not in WEIGHT_SUMS:
-            raise ValueError(f'GradNorm normalize_to must be one of '
-                             f'{WEIGHT_SUMS}, got {normalize_to!r}')
         self.alpha = check_number('GradNorm', 'alpha', alpha, low=0.0)
         self.weight_lr = check_number('GradNorm', 'weight_lr', weight_lr,
                                       low=0.0, low_open=True)
         self.optimizer = optimizer
-        self.normalize_to = normalize_to
+        self.normalize_to = check_weight_sum('GradNorm', normalize_to)
 
     def init_state(self, num_losses: int) -> None:
         device = self.step.device
-        self.weight_sum = (float(num_losses)
-                           if self.normalize_to == 'num_losses' else 1.0)
+        self.weight_sum = weight_sum(self.normalize_to, num_losses)
         self.register_buffer('loss_weights', torch.full(
             (num_losses,), self.weight_sum / num_losses, device=device))
         self.register_buffer('initial_losses',

@@ -80,6 +80,9 @@ class GradientWeighter(BaseWeighter):
     - ``mode='params'``: the shared module's parameters that require grad.
       Point ``shared`` at a single layer (``shared='backbone.layer4'``) to
       use only that layer, as GradNorm does with the last shared layer;
+      ``param_names`` narrows them to named parameters of that module
+      (``param_names=('conv.weight',)`` for the convolution weight of an
+      mmcv ``ConvModule``, without its normalisation layer);
     - ``mode='representation'``: the shared module's output ``Z`` (all its
       tensors when it returns a tuple, list or dict), captured by a forward
       hook while the module trains with grad enabled and kept until the
@@ -172,6 +175,10 @@ class GradientWeighter(BaseWeighter):
         nonfinite (str): See :class:`BaseWeighter`.
         single_backward (bool): Whether to return the single-backward
             total where it applies. Defaults to True.
+        param_names (Sequence[str], optional): ``mode='params'`` only: the
+            names (as in ``shared_module.named_parameters()``) of the
+            parameters to differentiate against. Defaults to None: every
+            parameter of the shared module that requires grad.
     """
 
     needs_shared = True
@@ -183,7 +190,8 @@ class GradientWeighter(BaseWeighter):
     sub_batches: int = 1
 
     def __init__(self, mode: str = 'params', nonfinite: str = 'raise',
-                 single_backward: bool = True) -> None:
+                 single_backward: bool = True,
+                 param_names: Optional[Sequence[str]] = None) -> None:
         super().__init__(nonfinite=nonfinite)
         if self.gradient_input not in GRADIENT_INPUTS:
             raise TypeError(f'{type(self).__name__}.gradient_input must be '
@@ -201,6 +209,7 @@ class GradientWeighter(BaseWeighter):
                              f'{GRADIENT_MODES}, got {mode!r}')
         self.mode = mode
         self.single_backward = single_backward
+        self.param_names = self._check_param_names(param_names)
         # A plain list keeps the module out of this module's children, so
         # it is neither in the state dict twice nor given to the optimizer.
         self._shared: List[nn.Module] = []
@@ -252,6 +261,7 @@ class GradientWeighter(BaseWeighter):
         if self._hook is not None:
             self._hook.remove()
             self._hook = None
+        self._check_named_parameters(module, name)
         self._shared = [module]
         self._shared_name = name
         self._captured = []
@@ -260,6 +270,34 @@ class GradientWeighter(BaseWeighter):
         if (self.mode == 'representation' or self.sub_batches > 1
                 or self.single_backward):
             self._hook = module.register_forward_hook(self._capture)
+
+    def _check_param_names(self, names: Optional[Sequence[str]]
+                           ) -> Optional[Tuple[str, ...]]:
+        """``param_names`` as a tuple, checked for type and mode."""
+        if names is None:
+            return None
+        owner = type(self).__name__
+        if (isinstance(names, str) or not isinstance(names, Sequence)
+                or not names or not all(isinstance(n, str) for n in names)):
+            raise ValueError(f'{owner} param_names must be a non-empty '
+                             f'sequence of parameter names, got {names!r}')
+        if self.mode != 'params':
+            raise ValueError(f"{owner} param_names needs mode='params', got "
+                             f'mode={self.mode!r}')
+        return tuple(names)
+
+    def _check_named_parameters(self, module: nn.Module,
+                                name: Optional[str]) -> None:
+        """Raise if ``param_names`` names a parameter ``module`` lacks."""
+        if self.param_names is None:
+            return
+        own = dict(module.named_parameters())
+        missing = [n for n in self.param_names if n not in own]
+        if missing:
+            raise ValueError(
+                f'{type(self).__name__} param_names {missing} are not '
+                f'parameters of the shared {name or type(module).__name__}; '
+                f'it has {sorted(own)[:12]}')
 
     def bind_runtime(self, iters_per_epoch: Optional[int] = None,
                      grad_scaler: Optional[object] = None) -> None:
@@ -572,7 +610,8 @@ class GradientWeighter(BaseWeighter):
         either mode if ``captured``)."""
         module = self.shared_module
         if self.mode == 'params' and not captured:
-            tensors = [p for p in module.parameters() if p.requires_grad]
+            tensors = [p for p in self._shared_parameters(module)
+                       if p.requires_grad]
             missing = 'has no parameter that requires grad'
         else:
             tensors = self._captured
@@ -582,6 +621,14 @@ class GradientWeighter(BaseWeighter):
             raise RuntimeError(f'{type(self).__name__} (mode={self.mode!r}): '
                                f'the shared {type(module).__name__} {missing}')
         return tensors
+
+    def _shared_parameters(self, module: nn.Module) -> List[Tensor]:
+        """The parameters of ``module`` named by ``param_names`` (all of
+        them without it)."""
+        if self.param_names is None:
+            return list(module.parameters())
+        own = dict(module.named_parameters())
+        return [own[name] for name in self.param_names]
 
     def _loss_scale(self) -> float:
         scaler = self._grad_scaler
@@ -601,6 +648,8 @@ class GradientWeighter(BaseWeighter):
                 for grad in grads]
 
     def extra_repr(self) -> str:
+        names = ('' if self.param_names is None
+                 else f'param_names={self.param_names}, ')
         return (f'mode={self.mode!r}, '
-                f'single_backward={self.single_backward}, '
+                f'single_backward={self.single_backward}, {names}'
                 + super().extra_repr())

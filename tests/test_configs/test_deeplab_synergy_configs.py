@@ -62,9 +62,10 @@ def tiny_batch(model, seed=0):
     samples = []
     for _ in range(2):
         sample = SegDataSample()
-        sample.gt_sem_seg = PixelData(data=torch.randint(
-            0, model.tasks['seg'].channels, (1, 64, 64),
-            generator=generator_))
+        if 'seg' in model.tasks:
+            sample.gt_sem_seg = PixelData(data=torch.randint(
+                0, model.tasks['seg'].channels, (1, 64, 64),
+                generator=generator_))
         sample.gt_depth_map = PixelData(
             data=torch.rand(1, 64, 64, generator=generator_) * 5 + 1)
         samples.append(sample)
@@ -105,6 +106,67 @@ def test_every_weighter_takes_its_networks_losses(path):
     assert torch.isfinite(total) and list(weights) == keys
     if weighter.needs_shared:
         assert cfg.model.shared == 'backbone'
+
+
+ABLATIONS = ('joint_scratch_nodil_plain', 'joint_pretrained_nodil_plain',
+             'joint_pretrained_plain', 'joint_pretrained')
+
+
+@pytest.mark.parametrize('name', ABLATIONS)
+def test_the_reports_ablation_configs_build(name):
+    """Argenziano and Pagani, sections 1.2-1.3: one factor at a time."""
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'deeplab',
+                                   f'miniscapes_{name}_equal.py'))
+    backbone = cfg.model.backbone
+    assert backbone.output_stride == (32 if 'nodil' in name else 16)
+    assert backbone.pretrained == ('pretrained' in name)
+    if backbone.pretrained:
+        assert backbone.pretrained_cfg_overlay.file.endswith('.pth')
+    plain = 'plain' in name
+    assert (cfg.model.aspp is None) == plain
+    assert cfg.model.get('skip', True) != plain
+    backbone.update(model_name='resnet18', pretrained=False)
+    cfg.model.decoder = dict(channels=8, skip_channels=4)
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        model = MODELS.build(cfg.model)
+    assert (model.head.decoder.skip is None) == plain
+    maps = model(torch.rand(1, 3, 64, 64), mode='tensor')
+    assert maps['depth'].shape == (1, 1, 64, 64)
+
+
+@pytest.mark.parametrize('name, keys', [
+    ('lateral_l1_ce', ['depth.loss_l1', 'seg.loss_ce']),
+    ('lateral_da_ce', ['depth.loss_da', 'seg.loss_ce']),
+    ('lateral_da_focal', ['depth.loss_da', 'seg.loss_focal']),
+    ('lateral', ['depth.loss_da', 'depth.loss_jg', 'seg.loss_focal']),
+])
+def test_the_synergy_loss_ablations_build(name, keys):
+    """Jiao et al., supplementary Table 8 (lower part), summed losses."""
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'synergy',
+                                   f'nyuv2_40_{name}_handtuned.py'))
+    assert sorted(loss_keys(cfg)) == keys
+    assert cfg.model.weighter.weights == {key: 1.0 for key in keys}
+
+
+@pytest.mark.parametrize('task, keys, best', [
+    ('depth', ['depth.loss_da', 'depth.loss_jg'], 'depth/rmse'),
+    ('seg', ['seg.loss_focal'], 'seg/mIoU'),
+])
+def test_the_synergy_single_task_baselines(task, keys, best):
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'synergy',
+                                   f'nyuv2_40_{task}_only_handtuned.py'))
+    assert list(cfg.val_evaluator.tasks) == [task]
+    assert cfg.test_evaluator == cfg.val_evaluator
+    assert cfg.default_hooks.checkpoint.save_best == best
+    shrink_model(cfg)
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        model = MODELS.build(cfg.model)
+    assert list(model.branches) == [task] and not model.laterals
+    inputs, samples = tiny_batch(model)
+    losses = model.loss(inputs, samples)
+    assert sorted(k for k in losses if 'loss' in k) == keys
+    total, _ = model.parse_losses(losses)
+    assert torch.isfinite(total)
 
 
 def test_the_papers_settings():

@@ -139,6 +139,35 @@ def test_every_weighter_takes_training_steps(weighter):
     assert torch.isfinite(model.weighter.latest_weights).all()
 
 
+SINGLE_SCALE = sorted(f'depth.{name}' for name in monodepth_loss_names(1))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('weighter', ['handtuned', 'ssim_only', 'gradnorm',
+                                      'mgda', 'uncertainty'])
+def test_single_scale_kitti_trains_on_8_losses(weighter):
+    """The supplement's KITTI setting: one scale, two extra convs."""
+    cfg = load(f'monodepth/kitti_1scale_{weighter}.py')
+    model = build_model(cfg)
+    assert len(model.decode_head.extra_convs) == 2
+    model.weighter.bind_runtime(iters_per_epoch=1)
+    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    for seed in range(2):
+        log_vars = model.train_step(stereo_batch(seed), optim_wrapper)
+    assert sorted(model.weighter.loss_names) == SINGLE_SCALE
+    assert torch.isfinite(log_vars['loss'])
+    weights = dict(zip(model.weighter.loss_names,
+                       model.weighter.latest_weights.tolist()))
+    if weighter == 'handtuned':  # (0.15, 0.85, 1, 0.1) x 2 sides, sum 1
+        assert weights['depth.loss_lr_s0_l'] == pytest.approx(1 / 4.2)
+    if weighter == 'ssim_only':
+        assert weights['depth.loss_ssim_s0_r'] == pytest.approx(0.5)
+    if weighter == 'gradnorm':
+        tensors = model.weighter._differentiated_tensors()
+        assert len(tensors) == 1
+        assert tensors[0] is model.decode_head.extra_convs[1].conv.weight
+
+
 def shrink(cfg: Config, data_root: str, work_dir: str) -> None:
     """Tiny model and images, 2 iterations, validation at the end."""
     cfg.work_dir = work_dir

@@ -35,6 +35,14 @@ def test_every_pixelwise_config_is_generated():
                 if c.startswith('configs/pixelwise/synthscenes')]) == 24
 
 
+@pytest.mark.parametrize(
+    'config', [c for c in CONFIGS if c.endswith(('_dwa.py', '_gradnorm.py'))])
+def test_dwa_and_gradnorm_weights_start_at_one_over_k(config):
+    # Lee, Lee and Kim start every rule at w = 1/K (supplement section 3).
+    weighter = Config.fromfile(osp.join(ROOT, config)).model.weighter.outer
+    assert weighter.normalize_to == 'one'
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize('config', CONFIGS)
 def test_every_config_builds_and_takes_a_step(config):

@@ -16,8 +16,10 @@ from mtlw.weighting import GradientWeighter
 from tests._fixtures.dist import ROOT
 
 #: The bases of the rules across tasks (not the single-task settings).
-SINGLE_TASK = ('encnet_handtuned', 'monodepth_handtuned', 'monodepth_l1_only',
-               'monodepth_ssim_only')
+SINGLE_TASK = ('encnet_handtuned', 'encnet_handtuned_mmseg', 'encnet_aux_only',
+               'encnet_se_only', 'monodepth_handtuned', 'monodepth_l1_only',
+               'monodepth_ssim_only', 'monodepth_lr_only',
+               'monodepth_disp_only')
 BASES = sorted(
     osp.splitext(osp.basename(path))[0] for path in glob.glob(
         osp.join(ROOT, 'configs', '_base_', 'weighters', '*.py'))

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from mtlw.weighting import CoVWeighting
-from mtlw.weighting.cov_weighting import welford_update
+from mtlw.weighting.cov_weighting import decay_of_window, welford_update
 
 
 def reference_cov(rows, decay=None, sample_variance=False):
@@ -113,3 +113,74 @@ def test_welford_update_full_history():
 def test_bad_decay():
     with pytest.raises(ValueError, match='mean_decay'):
         CoVWeighting(mean_decay=1.5)
+
+
+# Variants of section 4.3 (Table 7): hand-worked on two losses.
+VARIANT_ROWS = [[1.0, 2.0], [0.5, 3.0], [1.0, 1.0], [1.0, 1.0]]
+VARIANT_NAMES = ('a.loss_x', 'b.loss_z')
+
+
+def test_raw_loss_statistics_hand_worked(feed_rows):
+    # Statistics of L itself. t=0: mu=(1,2), S=0. t=1 (m=1/2): mu=(0.75,2.5),
+    # S=((0.5-1)(0.5-0.75), (3-2)(3-2.5)) = (0.125, 0.5).
+    # t=2 (m=2/3): mu=(5/6, 2), S += ((1-0.75)(1-5/6), (1-2.5)(1-2)) ->
+    # S = (1/6, 2).
+    weighter = CoVWeighting(statistic='loss')
+    _, weights = feed_rows(weighter, VARIANT_ROWS, VARIANT_NAMES)
+    c2 = np.array([math.sqrt(0.0625 + 1e-8) / 0.75,
+                   math.sqrt(0.25 + 1e-8) / 2.5])
+    c3 = np.array([math.sqrt(1 / 18 + 1e-8) / (5 / 6),
+                   math.sqrt(2 / 3 + 1e-8) / 2.0])
+    np.testing.assert_allclose(weights[:2], 0.5)
+    np.testing.assert_allclose(weights[2], c2 / c2.sum(), rtol=1e-5)
+    np.testing.assert_allclose(weights[3], c3 / c3.sum(), rtol=1e-5)
+    # t=3 (m=3/4): mu=(7/8, 7/4), S += ((1-5/6)(1-7/8), (1-2)(1-7/4)).
+    np.testing.assert_allclose(weighter.loss_mean, [7 / 8, 7 / 4], rtol=1e-6)
+    np.testing.assert_allclose(weighter.loss_sum_sq, [1 / 6 + 1 / 48, 2.75],
+                               rtol=1e-5)
+    assert not hasattr(weighter, 'ratio_mean')
+
+
+def test_raw_loss_statistics_differ_from_ratios(feed_rows):
+    # At t=3 the ratio rule has mu_l=(17/18, 29/30): the variants part.
+    _, loss = feed_rows(CoVWeighting(statistic='loss'), VARIANT_ROWS,
+                        VARIANT_NAMES)
+    _, ratio = feed_rows(CoVWeighting(), VARIANT_ROWS, VARIANT_NAMES)
+    np.testing.assert_allclose(ratio, reference_cov(VARIANT_ROWS), rtol=1e-5)
+    assert abs(loss[3, 0] - ratio[3, 0]) > 0.02
+
+
+def test_inverse_weighting_hand_worked(feed_rows):
+    # Ratios: t=0 l=(1,1); t=1 l=(0.5,1.5), mu_l=(0.75,1.25),
+    # S=(0.125,0.125), sigma=(0.25,0.25): c = mu/sigma = (3, 5).
+    # t=2: L=(1,1), mu_L=(0.75,2.5), l=(4/3, 0.4), mu_l=(17/18, 29/30),
+    # S=(0.125 + (7/12)(7/18), 0.125 + 0.85 * 17/30).
+    _, weights = feed_rows(CoVWeighting(inverse=True), VARIANT_ROWS,
+                           VARIANT_NAMES)
+    np.testing.assert_allclose(weights[2], [0.375, 0.625], rtol=1e-5)
+    s = np.array([0.125 + 7 / 12 * 7 / 18, 0.125 + 0.85 * 17 / 30])
+    c = np.array([17 / 18, 29 / 30]) / np.sqrt(s / 3 + 1e-8)
+    np.testing.assert_allclose(weights[3], c / c.sum(), rtol=1e-5)
+
+
+def test_inverse_of_raw_losses_hand_worked(feed_rows):
+    # Loss statistics at t=2 as above: mu=(0.75,2.5), sigma=(0.25,0.5),
+    # c = mu/sigma = (3, 5).
+    _, weights = feed_rows(CoVWeighting(statistic='loss', inverse=True),
+                           VARIANT_ROWS[:3], VARIANT_NAMES)
+    np.testing.assert_allclose(weights[2], [0.375, 0.625], rtol=1e-5)
+
+
+@pytest.mark.parametrize('steps, decay', [(20, 0.95), (100, 0.99),
+                                          (1000, 0.999)])
+def test_decay_of_window(steps, decay):
+    assert decay_of_window(steps) == pytest.approx(decay)
+
+
+def test_bad_variant_arguments():
+    with pytest.raises(ValueError, match="statistic must be one of .*'std'"):
+        CoVWeighting(statistic='std')
+    with pytest.raises(ValueError, match='inverse must be a bool'):
+        CoVWeighting(inverse=1)
+    with pytest.raises(ValueError, match='window must be an int >= 2'):
+        decay_of_window(1)

@@ -67,3 +67,21 @@ def test_missing_period_raises_at_first_training_step(feed_rows):
 def test_bad_arguments(kwargs):
     with pytest.raises(ValueError):
         DWA(**kwargs)
+
+
+def test_normalize_to_one_hand_worked(feed_rows):
+    # The Loss Scale Balancing study's DWA: 1/K while there are fewer than
+    # two periods, then softmax(r / T) (sum 1).
+    totals, weights = feed_rows(DWA(period=2, normalize_to='one'), ROWS[:5])
+    r = np.array([0.8 / 0.9, 1.7 / 2.1, 0.4 / 0.475])
+    np.testing.assert_allclose(weights[:4], 1 / 3)
+    np.testing.assert_allclose(weights[4], np.exp(r / 2) / np.exp(r / 2).sum(),
+                               rtol=1e-5)
+    np.testing.assert_allclose(totals[0], sum(ROWS[0]) / 3, rtol=1e-6)
+    np.testing.assert_allclose(weights.sum(1), 1.0, rtol=1e-6)
+
+
+def test_bad_normalize_to():
+    with pytest.raises(ValueError, match="DWA normalize_to must be one of "
+                       r"\('num_losses', 'one'\), got 'k'"):
+        DWA(normalize_to='k')

@@ -191,3 +191,47 @@ def test_eval_mode_changes_nothing():
 def test_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         GradNorm(**kwargs)
+
+
+def biased_step(weighter, x):
+    """As :func:`hand_step` with a bias in the trunk (zero), whose
+    gradients (2, 0) and (0, 1) enter the norms unless ``param_names``
+    leaves it out."""
+    trunk = nn.Sequential(nn.Linear(2, 2))
+    with torch.no_grad():
+        trunk[0].weight.copy_(torch.eye(2))
+        trunk[0].bias.zero_()
+    weighter.attach(trunk, 'trunk')
+    z = trunk(torch.tensor([x]))
+    losses = {'a': 2 * z[0, 0], 'b': z[0, 1]}
+    squared = weighter.gradient_gram(torch.stack(list(losses.values())))
+    weighter(losses)
+    return squared
+
+
+@pytest.mark.parametrize('names, extra', [(('0.weight', ), 0.), (None, 1.)])
+def test_param_names_select_the_tensors_of_the_norms(names, extra):
+    weighter = GradNorm(optimizer='sgd', weight_lr=0.1, param_names=names)
+    squared = biased_step(weighter, (1., 3.))
+    # d L / d W = (2, 0) x^T, (0, 1) x^T: ||.||^2 = (4, 1) |x|^2; the bias
+    # adds (4, 1) when it is in
+    torch.testing.assert_close(
+        squared, torch.tensor([4 * (10. + extra), 10. + extra]))
+    s = math.sqrt(10. + extra)
+    w = [1 - 0.1 * 2 * s, 1 + 0.1 * s]  # signs (+, -) as in hand_step
+    assert weighter.loss_weights.tolist() == pytest.approx(
+        [2 * v / sum(w) for v in w])
+
+
+def test_param_names_errors():
+    with pytest.raises(ValueError, match=r"param_names \['conv.weight'\] are "
+                       r"not parameters of the shared trunk; it has "
+                       r"\['0.bias', '0.weight'\]"):
+        biased_step(GradNorm(param_names=['conv.weight']), (1., 3.))
+    with pytest.raises(ValueError,
+                       match="param_names needs mode='params', got "
+                       "mode='representation'"):
+        GradNorm(mode='representation', param_names=('0.weight', ))
+    with pytest.raises(ValueError, match='param_names must be a non-empty '
+                       "sequence of parameter names, got '0.weight'"):
+        GradNorm(param_names='0.weight')

@@ -25,25 +25,29 @@ class DeepLabJoint(SemanticDepthPredictor):
     Args:
         tasks (dict[str, dict]): See :class:`SemanticDepthPredictor`.
         backbone (dict): Encoder config (:class:`DeepLabEncoder`).
-        aspp (dict): :class:`ASPP` arguments (``channels=256``,
-            ``dilations=(3, 6, 9)``, ``se``).
+        aspp (dict, optional): :class:`ASPP` arguments (``channels=256``,
+            ``dilations=(3, 6, 9)``, ``se``); None for a 1x1 conv in its
+            place.
         decoder (dict): :class:`DeepLabV3PlusDecoder` arguments
             (``channels=256``, ``skip_channels=48``, ``se``).
         in_channels (Sequence[int], optional): Encoder output channels if
             they cannot be read from timm.
+        skip (bool): Whether the decoder takes the stride-4 skip (False, with
+            ``aspp=None``, for the report's model before its section 1.3;
+            see :class:`DeepLabV3PlusHead`). Defaults to True.
         **kwargs: See :class:`SemanticDepthPredictor`.
     """
 
     def __init__(self, tasks: Dict[str, dict], backbone: dict,
-                 aspp: dict = dict(), decoder: dict = dict(),
+                 aspp: Optional[dict] = dict(), decoder: dict = dict(),
                  in_channels: Optional[Sequence[int]] = None,
-                 **kwargs) -> None:
+                 skip: bool = True, **kwargs) -> None:
         super().__init__(tasks, **kwargs)
         self.backbone = DeepLabEncoder(backbone, in_channels)
         self.head = DeepLabV3PlusHead(
             self.backbone.out_channels, self.backbone.skip_channels,
             sum(task.channels for task in self.tasks.values()), aspp,
-            decoder)
+            decoder, skip)
 
     def forward_outputs(self, inputs: Tensor) -> Dict[str, Tensor]:
         skip, last = self.backbone(inputs)

@@ -93,3 +93,40 @@ def check_count(owner: str, name: str, value: object, low: int = 1) -> int:
         raise ValueError(f'{owner} {name} must be an int >= {low}, got '
                          f'{value!r}')
     return int(value)
+
+
+#: What loss weights may be normalised to sum: ``K`` or 1.
+WEIGHT_SUMS = ('num_losses', 'one')
+
+
+def check_weight_sum(owner: str, value: object) -> str:
+    """``value`` if it is one of :data:`WEIGHT_SUMS`.
+
+    Args:
+        owner (str): The rule the argument belongs to, for the message.
+        value: The value given for ``normalize_to``.
+
+    Returns:
+        str: The value.
+
+    Raises:
+        ValueError: Naming the owner, ``normalize_to``, the choices and the
+            value.
+    """
+    if value not in WEIGHT_SUMS:
+        raise ValueError(f'{owner} normalize_to must be one of '
+                         f'{WEIGHT_SUMS}, got {value!r}')
+    return value
+
+
+def weight_sum(normalize_to: str, num_losses: int) -> float:
+    """The sum of the weights that ``normalize_to`` names: ``K`` or 1.
+
+    Args:
+        normalize_to (str): One of :data:`WEIGHT_SUMS`.
+        num_losses (int): ``K``.
+
+    Returns:
+        float: ``K`` for ``'num_losses'``, 1 for ``'one'``.
+    """
+    return float(num_losses) if normalize_to == 'num_losses' else 1.0

@@ -126,6 +126,29 @@ def test_joint_head_predicts_every_channel_at_once():
     assert model.head.decoder.predict.out_channels == NUM_CLASSES + 1
 
 
+def test_joint_without_aspp_and_skip():
+    # Argenziano and Pagani's model before their section 1.3: a 1x1 conv
+    # in place of ASPP, no stride-4 skip, no dilation (output stride 32).
+    torch.manual_seed(0)
+    model = MODELS.build(dict(
+        type='DeepLabJoint', tasks=TASKS, aspp=None, skip=False,
+        decoder=dict(channels=8, skip_channels=4),
+        backbone=dict(BACKBONE, output_stride=32)))
+    assert model.head.aspp.conv.kernel_size == (1, 1)
+    assert model.head.aspp.conv.out_channels == 256
+    assert model.head.decoder.skip is None
+    inputs, samples = batch()
+    skip, last = model.backbone(inputs)
+    assert last.shape[-2:] == (1, 2)  # stride 32
+    _, features = model.head(last, skip)
+    assert features.shape[-2:] == (1, 2)  # the skip is not used
+    maps = model(inputs, mode='tensor')
+    assert maps['depth'].shape == (2, 1, 32, 64)
+    total, _ = model.parse_losses(model.loss(inputs, samples))
+    total.backward()
+    assert all(p.grad is not None for p in model.parameters())
+
+
 @pytest.mark.slow
 def test_distilled_final_depth_loss_reaches_the_seg_branch():
     model = build('DeepLabDistilled')

@@ -4,7 +4,8 @@ import math
 import pytest
 
 from mtlw.registry import WEIGHTERS
-from mtlw.weighting.utils.checks import check_number
+from mtlw.weighting.utils.checks import (check_number, check_weight_sum,
+                                         weight_sum)
 
 NAN, INF = math.nan, math.inf
 
@@ -68,3 +69,12 @@ def test_good_values_pass_as_floats():
         check_number('X', 'y', True)
     with pytest.raises(ValueError, match=r"X y .* got '1'"):
         check_number('X', 'y', '1')
+
+
+def test_weight_sum_choices():
+    assert check_weight_sum('DWA', 'one') == 'one'
+    assert weight_sum('one', 5) == 1.0
+    assert weight_sum('num_losses', 5) == 5.0
+    with pytest.raises(ValueError, match="GradNorm normalize_to must be one "
+                       r"of \('num_losses', 'one'\), got 'K'"):
+        check_weight_sum('GradNorm', 'K')
