@@ -7,8 +7,7 @@ from mmengine.evaluator import BaseMetric
 from mtlw.registry import METRICS
 from mtlw.structures import default_kind, task_fields
 from mtlw.weighting.utils.checks import check_number
-from ..functional.saliency_f import (THRESHOLDS, max_f_measure,
-                                     precision_recall)
+from ..functional.saliency_f import THRESHOLDS, max_f_measure, precision_recall
 from .per_image_depth_metric import sample_field
 
 
