@@ -29,6 +29,7 @@ REPRESENTATIVES = [
     'pixelwise/nyuv2_mobilenetv2_crossstitch_lsb.py',
     'deeplab/synthscenes_distilled_uncertainty.py',
     'synergy/synthscenes_weak_lateral_cov.py',
+    'benchmarks/pcontext_5task_stl_parts.py',
 ]
 spec = importlib.util.spec_from_file_location(
     'generate_configs', osp.join(ROOT, 'tools', 'generate_configs.py'))
@@ -60,8 +61,8 @@ def chain_depth(path: str) -> int:
 def test_there_are_configs_in_every_family_folder():
     folders = {osp.relpath(path, CONFIG_DIR).split(os.sep)[0]
                for path in LEAVES}
-    assert folders == {'deeplab', 'encnet', 'monodepth', 'pixelwise',
-                       'synergy'}
+    assert folders == {'benchmarks', 'deeplab', 'encnet', 'monodepth',
+                       'pixelwise', 'synergy'}
     assert len(LEAVES) > 250
 
 
