@@ -121,7 +121,9 @@ class PascalMTDataset(BaseDataset):
     uint8 (21 classes, 255 void), ``gt_parts_map`` (H, W) float32 parts
     0..6 (255 in images without annotated persons), ``gt_sal_map`` (H, W)
     float32 0/1 (``> 0.5`` of the distilled map), ``gt_normal_map`` (H, W,
-    3) float32 and ``gt_edge_map`` (H, W) float32 (the thinned Laplacian
+    3) float32 (``2 v / 255 - 1`` scaled to unit length, as their
+    evaluation scales the labels; their training loss uses the unscaled
+    map) and ``gt_edge_map`` (H, W) float32 (the thinned Laplacian
     of the PASCAL-Context labels). Pack with ``PackMultiTaskInputs`` with
     ``gt_parts_map``, ``gt_sal_map`` and ``gt_edge_map`` among its
     ``pixel_keys``.
@@ -169,6 +171,8 @@ class PascalMTDataset(BaseDataset):
         sal = read_image(info['sal_path'], 'grayscale', size=size)
         normal = read_image(info['normal_path'], size=size)[..., ::-1]
         normal = 2.0 * normal.astype(np.float32) / 255.0 - 1.0
+        length = np.linalg.norm(normal, axis=-1, keepdims=True)
+        normal = np.where(length > 0, normal / np.maximum(length, 1e-12), 0)
         labels = context_labels(info['context_path'], size)
         if self.normal_classes is not None:
             normal[~np.isin(labels, self.normal_classes)] = 0
