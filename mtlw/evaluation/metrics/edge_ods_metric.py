@@ -6,7 +6,6 @@ from mmengine.evaluator import BaseMetric
 
 from mtlw.registry import METRICS
 from mtlw.structures import default_kind, task_fields
-from mtlw.weighting.utils.checks import check_count, check_number
 from ..functional.edge_matching import (COUNT_KEYS, MAX_DIST, edge_counts,
                                         ods_scores)
 from .per_image_depth_metric import sample_field
@@ -46,11 +45,15 @@ class EdgeODSMetric(BaseMetric):
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.gt_field, self.pred_field = task_fields(task, default_kind(task))
-        count = check_count('EdgeODSMetric', 'num_thresholds',
-                            num_thresholds)
-        self.thresholds = np.linspace(0, 1, count + 2)[1:-1]
-        self.max_dist = check_number('EdgeODSMetric', 'max_dist', max_dist,
-                                     low=0, high=1, low_open=True)
+        if isinstance(num_thresholds, bool) or not isinstance(
+                num_thresholds, int) or num_thresholds < 1:
+            raise ValueError(f'EdgeODSMetric num_thresholds must be an int '
+                             f'>= 1, got {num_thresholds!r}')
+        if not 0 < max_dist <= 1:
+            raise ValueError(f'EdgeODSMetric max_dist must be in (0, 1] (a '
+                             f'fraction of the diagonal), got {max_dist!r}')
+        self.thresholds = np.linspace(0, 1, num_thresholds + 2)[1:-1]
+        self.max_dist = float(max_dist)
         self.thin, self.logits = thin, logits
         self.ignore_index = ignore_index
 

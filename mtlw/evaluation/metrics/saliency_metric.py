@@ -6,7 +6,6 @@ from mmengine.evaluator import BaseMetric
 
 from mtlw.registry import METRICS
 from mtlw.structures import default_kind, task_fields
-from mtlw.weighting.utils.checks import check_number
 from ..functional.saliency_f import THRESHOLDS, max_f_measure, precision_recall
 from .per_image_depth_metric import sample_field
 
@@ -40,10 +39,14 @@ class SaliencyMetric(BaseMetric):
         self.gt_field, self.pred_field = task_fields(task, default_kind(task))
         if not thresholds:
             raise ValueError('SaliencyMetric thresholds must not be empty')
-        self.thresholds = [check_number('SaliencyMetric', 'thresholds', t)
-                           for t in thresholds]
-        self.beta_sq = check_number('SaliencyMetric', 'beta_sq', beta_sq,
-                                    low=0, low_open=True)
+        if not all(0 <= t <= 1 for t in thresholds):
+            raise ValueError(f'SaliencyMetric thresholds must lie in [0, 1], '
+                             f'got {list(thresholds)}')
+        if not beta_sq > 0:
+            raise ValueError(f'SaliencyMetric beta_sq must be > 0, got '
+                             f'{beta_sq!r}')
+        self.thresholds = [float(t) for t in thresholds]
+        self.beta_sq = float(beta_sq)
         self.logits = logits
         self.ignore_index = ignore_index
 

@@ -5,7 +5,6 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from mtlw.registry import MODELS
-from mtlw.weighting.utils.checks import check_number
 
 
 @MODELS.register_module()
@@ -38,9 +37,9 @@ class BalancedBCELoss(nn.Module):
     def __init__(self, pos_weight: Optional[float] = None,
                  ignore_index: int = 255) -> None:
         super().__init__()
-        if pos_weight is not None:
-            pos_weight = check_number('BalancedBCELoss', 'pos_weight',
-                                      pos_weight, low=0, high=1)
+        if pos_weight is not None and not 0 <= pos_weight <= 1:
+            raise ValueError(f'BalancedBCELoss pos_weight must be in [0, 1] '
+                             f'or None, got {pos_weight!r}')
         self.pos_weight = pos_weight
         self.ignore_index = ignore_index
 
