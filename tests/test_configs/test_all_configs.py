@@ -153,3 +153,11 @@ def test_representatives_build_their_model(name):
         model = MODELS.build(cfg.model)
     assert type(model).__name__ == cfg.model.type
     assert type(model.weighter).__name__ == cfg.model.weighter.type
+
+
+def test_any_family_on_a_benchmark_gets_its_data_description():
+    title = generator.BENCHMARKS['pcontext_5task'][0]
+    assert generator.data_of('newfamily/pcontext_5task') == title
+    assert generator.data_of('other/pcontext_5task_hrnet18') == title
+    with pytest.raises(KeyError, match='DATA or BENCHMARKS'):
+        generator.data_of('newfamily/unknown_data')
