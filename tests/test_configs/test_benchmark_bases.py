@@ -13,8 +13,7 @@ from mmengine.structures import PixelData
 from mtlw.registry import DATASETS, METRICS
 from mtlw.structures import default_kind, task_fields
 from tests._fixtures.benchmark_fixtures import (write_cityscapes_mtan,
-                                                write_nyud_mt,
-                                                write_pascal_mt)
+                                                write_nyud_mt, write_pascal_mt)
 from tests._fixtures.pixelwise_fixtures import write_nyuv2
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

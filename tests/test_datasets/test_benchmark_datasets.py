@@ -4,12 +4,10 @@ import os
 import numpy as np
 import pytest
 
-from mtlw.datasets import (CityscapesMTANDataset, NYUDMTDataset,
-                           PascalMTDataset)
+from mtlw.datasets import CityscapesMTANDataset, NYUDMTDataset, PascalMTDataset
 from mtlw.datasets.pascal_mt import label_boundaries
 from tests._fixtures.benchmark_fixtures import (write_cityscapes_mtan,
-                                                write_nyud_mt,
-                                                write_pascal_mt)
+                                                write_nyud_mt, write_pascal_mt)
 
 
 def test_cityscapes_mtan_samples(tmp_path):

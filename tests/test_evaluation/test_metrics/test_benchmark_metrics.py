@@ -1,7 +1,6 @@
 """The benchmark metrics on hand-made data samples."""
 import math
 
-import numpy as np
 import pytest
 import torch
 from mmengine.structures import PixelData
