@@ -33,7 +33,8 @@ def test_matching_is_one_to_one_and_maximal():
     pred[0, [10, 12]] = True
     gt[0, [11, 13]] = True
     radius = 1.5 / np.hypot(*shape)
-    assert match_boundaries(pred, gt, radius)[0] == 2
+    for min_cost in (False, True):
+        assert match_boundaries(pred, gt, radius, min_cost)[0] == 2
     pred[0, 12] = False
     assert match_boundaries(pred, gt, radius)[0] == 1
 
@@ -49,14 +50,15 @@ def brute_force_matching(pred, gt, radius):
     return int(np.sum(cost[rows, cols] == 0))
 
 
+@pytest.mark.parametrize('min_cost', [False, True])
 @pytest.mark.parametrize('seed', range(5))
-def test_matching_size_equals_an_exhaustive_assignment(seed):
+def test_matching_size_equals_an_exhaustive_assignment(seed, min_cost):
     rng = np.random.default_rng(seed)
     pred = rng.random((12, 15)) > 0.8
     gt = rng.random((12, 15)) > 0.85
     max_dist = 0.1  # 1.9 px on this 19.2 px diagonal
     radius = max_dist * np.hypot(12, 15)
-    assert match_boundaries(pred, gt, max_dist)[0] == \
+    assert match_boundaries(pred, gt, max_dist, min_cost)[0] == \
         brute_force_matching(pred, gt, radius)
 
 
