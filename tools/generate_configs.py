@@ -591,7 +591,25 @@ MEASURED = {
     'synergy/synthscenes_weak_lateral_equal.py': 'mIoU 47.86, RMSE 4.99 m',
     'synergy/synthscenes_weak_lateral_cov.py': 'mIoU 47.16, RMSE 6.12 m',
 }
+# The multi-task benchmarks (`_base_/benchmarks/<name>.py`): title and tasks.
+# Every architecture family's settings on them take their data description
+# from here ('<family>/<name>...'), and each task gets a single-task baseline
+# for Delta_m in configs/benchmarks/.
+BENCHMARKS = dict(
+    nyuv2_3task=('NYUv2 288 x 384 (MTAN / LibMTL): 13 classes, depth, '
+                 'normals', ('seg', 'depth', 'normal')),
+    cityscapes_2task=('Cityscapes 128 x 256 (MTAN / LibMTL): 7 classes + '
+                      'depth', ('seg', 'depth')),
+    nyud_4task=('NYUD-v2 (Vandenhende): 40 classes, depth, normals, '
+                'boundaries', ('seg', 'depth', 'normal', 'edge')),
+    pcontext_5task=('PASCAL-Context (Vandenhende): 21 classes, human parts, '
+                    'saliency, normals, boundaries',
+                    ('seg', 'parts', 'sal', 'normal', 'edge')),
+)
+SINGLE_TASK_MODEL = 'DeepLabV3+, dilated ResNet-50, one task'
 FOLDERS = dict(
+    benchmarks=('Single-task baselines of the multi-task benchmarks '
+                '(Delta_m)', 'mtl_benchmarks.md'),
     encnet=('EncNet: pixel CE + semantic encoding + auxiliary CE',
             'encnet.md'),
     monodepth=('Unsupervised stereo depth (monodepth), 32 losses',
@@ -616,11 +634,28 @@ FOLDERS = dict(
 
 def data_of(prefix: str) -> str:
     """The data column of a grid setting (the longest matching key)."""
-    keys = [key for key in DATA if prefix.startswith(key)]
+    known = dict(DATA)
+    family = prefix.split('/', 1)[0]
+    known.update({f'{family}/{name}': title
+                  for name, (title, _) in BENCHMARKS.items()})
+    keys = [key for key in known if prefix.startswith(key)]
     if not keys:
         raise KeyError(f'no data description for configs/{prefix}_*.py in '
-                       'tools/generate_configs.py DATA')
-    return DATA[max(keys, key=len)]
+                       'tools/generate_configs.py DATA or BENCHMARKS')
+    return known[max(keys, key=len)]
+
+
+def render_single_task(benchmark: str, task: str) -> str:
+    """The text of a benchmark's single-task baseline config."""
+    return (f'{HEADER}# Single-task baseline of {task!r} on {benchmark} '
+            f"(Delta_m):\n# {SINGLE_TASK_MODEL}, the plain loss.\n_base_ = [\n"
+            f"    '../_base_/benchmarks/{benchmark}.py',\n"
+            "    '../_base_/models/single_task_deeplab_r50.py'\n]\n"
+            f'model = dict(tasks=dict({task}=_base_.tasks.{task}))\n'
+            'val_evaluator = dict(\n    _delete_=True,\n'
+            "    type='MultiTaskMetric',\n"
+            f'    tasks=dict({task}=_base_.task_metrics.{task}))\n'
+            'test_evaluator = val_evaluator\n')
 
 
 def generated() -> Dict[str, Tuple[str, Row]]:
@@ -635,6 +670,12 @@ def generated() -> Dict[str, Tuple[str, Row]]:
                 files[f'{setting.prefix}_{arch}_{rule}.py'] = (
                     render_pixelwise(setting, arch, rule),
                     Row(model, data_of(setting.prefix), rule, base))
+    for benchmark, (title, tasks) in BENCHMARKS.items():
+        for task in tasks:
+            path = f'benchmarks/{benchmark}_stl_{task}.py'
+            files[path] = (render_single_task(benchmark, task),
+                           Row(SINGLE_TASK_MODEL, f'{title}; {task} only',
+                               'static', path))
     for setting in SETTINGS:
         rules_of = dict(setting.rules_of)
         for network in setting.networks:

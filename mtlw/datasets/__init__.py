@@ -1,13 +1,16 @@
 """Datasets and data transforms of mtlw (registered in mmseg's registries)."""
 from .base_synthscenes import BaseSynthScenesDataset
 from .cityscapes_depth_seg import CityscapesDepthSegDataset
+from .cityscapes_mtan import CityscapesMTANDataset
 from .cityscapes_stereo import CityscapesStereoDataset
 from .kitti_stereo import KittiStereoDataset
 from .kitti_stereo2015_depth import KittiStereo2015DepthDataset
 from .miniscapes import MiniscapesDataset
+from .nyud_mt import NYUDMTDataset
 from .nyuv2_depth40 import NYUv2Depth40Dataset
 from .nyuv2_mtan import NYUv2MTANDataset
 from .pascal_context_59 import PascalContext59Dataset
+from .pascal_mt import PascalMTDataset
 from .synthscenes_multitask import SynthScenesMultiTaskDataset
 from .synthscenes_seg import SynthScenesSegDataset
 from .synthscenes_stereo import SynthScenesStereoDataset
@@ -22,7 +25,8 @@ __all__ = [
     'NYUv2MTANDataset', 'PascalContext59Dataset', 'TaskonomyDataset',
     'SynthScenesMultiTaskDataset', 'CityscapesDepthSegDataset',
     'KittiStereo2015DepthDataset', 'MiniscapesDataset', 'NYUv2Depth40Dataset',
-    'FillMissingLabels',
+    'FillMissingLabels', 'CityscapesMTANDataset', 'NYUDMTDataset',
+    'PascalMTDataset',
     'SynthScenesSegDataset', 'SynthScenesStereoDataset',
     'PackMultiTaskInputs', 'RandomFlipWithNormals', 'StereoColorJitter',
     'StereoRandomFlip', 'StereoResize',

@@ -1,13 +1,12 @@
 """NYUv2 in the MTAN layout: 13-class semantics, depth and surface normals."""
-import os
-import os.path as osp
 from typing import List, Sequence
 
 import numpy as np
 from mmengine.dataset import BaseDataset
 
 from mtlw.registry import DATASETS
-from .utils import check_array, check_data_root, read_npy
+from .npy_folders import npy_folder_samples, read_npy_image, read_npy_labels
+from .utils import read_npy
 
 DOCS_PAGE = 'docs/datasets.md#nyuv2'
 LAYOUT = """<data_root>/                      (e.g. data/nyuv2)
@@ -17,8 +16,6 @@ LAYOUT = """<data_root>/                      (e.g. data/nyuv2)
     depth/<i>.npy    (288, 384) or (288, 384, 1) float metres, 0 invalid
     normal/<i>.npy   (288, 384, 3) float unit normals, 0 invalid"""
 FOLDERS = ('image', 'label', 'depth', 'normal')
-#: How many missing files an error lists.
-MAX_LISTED = 5
 IGNORE_INDEX = 255
 CLASSES = ('bed', 'books', 'ceiling', 'chair', 'floor', 'furniture',
            'objects', 'picture', 'sofa', 'table', 'tv', 'wall', 'window')
@@ -26,11 +23,6 @@ PALETTE = [[0, 0, 255], [232, 88, 47], [0, 217, 0], [148, 0, 240],
            [222, 241, 23], [255, 205, 205], [0, 223, 228], [106, 135, 204],
            [116, 28, 41], [240, 35, 235], [0, 166, 156], [249, 139, 0],
            [225, 228, 194]]
-
-
-def _index_order(stem: str) -> tuple:
-    """Numeric file names in numeric order, then the others by name."""
-    return (0, int(stem), '') if stem.isdigit() else (1, 0, stem)
 
 
 @DATASETS.register_module()
@@ -68,56 +60,21 @@ class NYUv2MTANDataset(BaseDataset):
 
     def load_data_list(self) -> List[dict]:
         """One entry per index found in ``<split>/image``, with its paths."""
-        check_data_root(self.data_root, LAYOUT, DOCS_PAGE)
-        split_dir = osp.join(self.data_root, self.split)
-        stems = {}
-        for folder in FOLDERS:
-            path = osp.join(split_dir, folder)
-            if not osp.isdir(path):
-                raise FileNotFoundError(
-                    f'NYUv2 folder {path!r} does not exist. Expected layout:'
-                    f'\n{LAYOUT}\nSee {DOCS_PAGE}.')
-            stems[folder] = {name[:-4] for name in os.listdir(path)
-                             if name.endswith('.npy')}
-        if not stems['image']:
-            raise FileNotFoundError(
-                f'NYUv2 folder {osp.join(split_dir, "image")!r} holds no .npy '
-                f'file. Expected layout:\n{LAYOUT}\nSee {DOCS_PAGE}.')
-        for folder in FOLDERS[1:]:
-            missing = sorted(stems['image'] - stems[folder])
-            if missing:
-                listed = [osp.join(split_dir, folder, f'{stem}.npy')
-                          for stem in missing[:MAX_LISTED]]
-                raise FileNotFoundError(
-                    f'NYUv2 {self.split}: {len(missing)} images have no '
-                    f'{folder} file, e.g. {listed}. Expected layout:\n'
-                    f'{LAYOUT}')
-        data_list = []
-        for stem in sorted(stems['image'], key=_index_order):
-            paths = {
-                f'{folder}_path': osp.join(split_dir, folder, f'{stem}.npy')
-                for folder in FOLDERS
-            }
-            data_list.append(dict(paths, img_path=paths['image_path']))
-        return data_list
+        return npy_folder_samples(self.data_root, self.split, FOLDERS,
+                                  'NYUv2', LAYOUT, DOCS_PAGE)
 
     def get_data_info(self, idx: int) -> dict:
         """Load sample ``idx``'s four arrays."""
         info = super().get_data_info(idx)
-        image = read_npy(info['image_path'], channels=3)
-        if image.dtype != np.uint8:  # float RGB in [0, 1]
-            check_array(image, info['image_path'], values=(0, 1))
-            image = np.clip(np.rint(image * 255), 0, 255).astype(np.uint8)
+        image = read_npy_image(info['image_path'])
         size = image.shape[:2]
         height, width = size
-        label = read_npy(info['label_path'], size=size, channels=1,
-                         values=(-1, len(CLASSES) - 1))
         depth = read_npy(info['depth_path'], size=size, channels=1)
         normal = read_npy(info['normal_path'], size=size, channels=3)
-        label = np.where(label < 0, IGNORE_INDEX, label).astype(np.uint8)
         info.update(
-            img=np.ascontiguousarray(image[..., ::-1]),
-            gt_seg_map=label,
+            img=image,
+            gt_seg_map=read_npy_labels(info['label_path'], size,
+                                       len(CLASSES), IGNORE_INDEX),
             gt_depth_map=depth.reshape(height, width).astype(np.float32),
             gt_normal_map=normal.astype(np.float32),
             img_shape=(height, width),

@@ -37,6 +37,7 @@ REPRESENTATIVES = [
     'mtan/synthscenes_segnet_mgda.py',
     'mtan/synthscenes_resnet_uncertainty.py',
     'nddr/synthscenes_resnet_handtuned.py',
+    'benchmarks/pcontext_5task_stl_parts.py',
 ]
 spec = importlib.util.spec_from_file_location(
     'generate_configs', osp.join(ROOT, 'tools', 'generate_configs.py'))
@@ -207,3 +208,11 @@ def test_encoder_bases_ask_for_imagenet_weights_where_papers_do():
                     'models/encnet_r50v1c-d8.py',
                     'models/pixelwise_multitask_net.py',
                     'models/synergy_r50.py'}
+
+
+def test_any_family_on_a_benchmark_gets_its_data_description():
+    title = generator.BENCHMARKS['pcontext_5task'][0]
+    assert generator.data_of('newfamily/pcontext_5task') == title
+    assert generator.data_of('other/pcontext_5task_hrnet18') == title
+    with pytest.raises(KeyError, match='DATA or BENCHMARKS'):
+        generator.data_of('newfamily/unknown_data')

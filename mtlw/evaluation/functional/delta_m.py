@@ -24,10 +24,10 @@ CONVENTIONS = ('one_per_task', 'task_mean')
 _HIGHER = set(HIGHER_IS_BETTER) | {
     name for name in NORMAL_METRICS if name.startswith('within_')} | {
         'aAcc', 'mIoU', 'mAcc', 'mDice', 'mFscore', 'mPrecision', 'mRecall',
-        'delta_m'}
+        'delta_m', 'maxF', 'odsF', 'odsP', 'odsR'}
 _LOWER = (set(DEPTH_METRICS) - set(HIGHER_IS_BETTER)) | {
     name for name in NORMAL_METRICS if name.startswith('angle_')} | {
-        'error'}
+        'error', 'abs_err', 'rel_err'}
 
 
 def lower_is_better(metric: str) -> bool:
