@@ -205,7 +205,8 @@ def deeplab_ablation_networks() -> List[Network]:
         Network('joint_scratch_nodil_plain',
                 'DeepLabV3+ joint, from scratch, no dilation, no ASPP / skip',
                 "type='DeepLabJoint',\n    " + no_head +
-                'backbone=dict(output_stride=32)', plain, DEEPLAB_HANDTUNED),
+                'backbone=dict(output_stride=32, pretrained=False)', plain,
+                DEEPLAB_HANDTUNED),
         Network('joint_pretrained_nodil_plain',
                 'DeepLabV3+ joint, ImageNet, no dilation, no ASPP / skip',
                 "type='DeepLabJoint',\n    " + no_head +

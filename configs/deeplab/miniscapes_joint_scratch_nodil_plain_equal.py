@@ -8,5 +8,5 @@ model = dict(
     type='DeepLabJoint',
     aspp=None,
     skip=False,
-    backbone=dict(output_stride=32),
+    backbone=dict(output_stride=32, pretrained=False),
     weighter=_base_.weighter)

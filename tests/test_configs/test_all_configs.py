@@ -169,7 +169,10 @@ def test_representatives_build_their_model(name):
 # Trained from scratch by the paper: the CoV-Weighting paper and its
 # supplement name no pre-training for depth and the authors' ResNet50 has no
 # weights to load (docs/monodepth.md).
-FROM_SCRATCH = ('monodepth/kitti_', 'monodepth/cityscapes_')
+# The papers' from-scratch settings: monodepth (CoV-Weighting) and the DeepLab
+# report's from-scratch ablation step.
+FROM_SCRATCH = ('monodepth/kitti_', 'monodepth/cityscapes_',
+                'deeplab/miniscapes_joint_scratch_')
 
 
 def starts_from_imagenet(cfg: Config) -> bool:

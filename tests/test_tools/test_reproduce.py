@@ -74,12 +74,12 @@ def test_dry_run_estimates_measured_families_only(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f'{tmp_path}/pcontext_equal/seed0: start, no run yet, ' \
         '~0.5 GPU h' in out
-    assert 'AUX only: missing config configs/encnet/pcontext_aux_only.py' \
-        in out
-    assert '~4.6 GPU hours (9 runs)' in out  # 3 CoV learning rates
+    # 3 CoV learning rates, the AUX-only and SE-only baselines
+    assert '~5.7 GPU hours (11 runs)' in out
+    assert '0 rows with a missing config' in out
     reproduce.main(['cov', 'table4', '--dry-run', '--work-dir',
                     str(tmp_path)])
-    assert '8 runs unmeasured' in capsys.readouterr().out
+    assert '10 runs unmeasured' in capsys.readouterr().out
 
 
 def test_tables_sharing_a_config_share_its_runs():
@@ -179,9 +179,8 @@ def test_docs_page_is_generated_from_the_tables():
         assert file.read() == reproduce.render_docs(), \
             'docs/reproduce.md is stale: run python tools/reproduce.py --docs'
     text = reproduce.render_docs()
-    assert ('- runs: 11 (11 settings x seeds [0]); 2 wait for a config '
-            'that does not exist yet\n- expected GPU time: ~4.6 GPU hours '
-            '(9 runs), 2 runs of missing configs not estimated\n') in text
+    assert ('- runs: 11 (11 settings x seeds [0])\n- expected GPU time: '
+            '~5.7 GPU hours (11 runs)\n') in text
     assert '| Proposed (LSB) | 60.6 | 0.782 | 45.0 | 39.7 | 21.1 | 56.5 |' \
         in text
 

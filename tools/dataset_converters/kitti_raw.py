@@ -31,9 +31,9 @@ from typing import List, Optional
 import cv2
 import numpy as np
 
-from mtlw.datasets.base_stereo_files import read_pair_list
 from mtlw.datasets.converter_utils import (FileSpec, converter_parser, require,
                                            run_converter)
+from mtlw.datasets.kitti_stereo import read_kitti_list
 from mtlw.datasets.utils import read_image
 
 FRAMES = '*/*_sync/image_0{camera}/data/*.{ext}'
@@ -61,10 +61,10 @@ def convert(args: Namespace) -> None:
 
 
 def check_pair_lists(root: str, lists: List[str]) -> None:
-    """Every file of every ``left right`` list exists under ``root``."""
+    """Every file of every KITTI list exists under ``root``."""
     for path in lists:
         missing = [osp.join(root, name)
-                   for pair in read_pair_list(require(path, 'pair list'))
+                   for pair in read_kitti_list(require(path, 'pair list'))
                    for name in pair if not osp.isfile(osp.join(root, name))]
         if missing:
             raise FileNotFoundError(f'{len(missing)} files listed by {path!r}'

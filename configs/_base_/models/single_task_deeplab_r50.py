@@ -7,9 +7,8 @@
 _base_ = ['./deeplab_v3plus_r34.py']
 model = dict(
     type='DeepLabBranched',
-    # ImageNet weights as the papers: pretrained=True on real data (the
-    # pretrained-weights change switches these bases).
-    backbone=dict(model_name='resnet50', output_stride=8, pretrained=False),
+    # ImageNet weights as the papers train the single-task nets.
+    backbone=dict(model_name='resnet50', output_stride=8, pretrained=True),
     aspp=dict(dilations=(12, 24, 36)),
     shared=None,
     weighter=dict(type='StaticWeighting'))
