@@ -340,8 +340,6 @@ SYNERGY_RULES = (('lateral', ALL), ) + tuple(
 # single terms would meet regularisers that are 0 with zero gradient (MGDA
 # puts all weight there).
 ARCHITECTURE_FIELDS = 'tasks=_base_.tasks'
-# Rules of the architecture studies: static, CoV and one gradient rule.
-ARCHITECTURE_STUDY_RULES = ('equal', 'cov', 'mgda')
 # The tasks of `_base_/benchmarks/synthscenes_3task.py`.
 SYNTHSCENES_3TASKS = ('depth', 'normal', 'seg')
 # Rules whose weighter base differentiates the shared representation.
