@@ -1,6 +1,6 @@
 """The DSelect-k gate: a differentiable choice of k experts."""
 import math
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import torch
 from mmengine.model import BaseModule
@@ -19,6 +19,16 @@ def smooth_step(logits: Tensor, gamma: float) -> Tensor:
                                    torch.ones_like(logits), cubic))
 
 
+class DSelection(NamedTuple):
+    """What :class:`DSelectGate` returns for a batch."""
+
+    #: (B, n) expert weights, summing to at most 1 per sample.
+    weights: Tensor
+    #: (B, k, n) each selector's distribution over the experts, the input
+    #: of :meth:`DSelectGate.regularizer`.
+    selections: Tensor
+
+
 @MODELS.register_module()
 class DSelectGate(BaseModule):
     """Hazimeh et al., "DSelect-k: Differentiable Selection in the Mixture of
@@ -34,10 +44,12 @@ class DSelectGate(BaseModule):
     uniform in ``(-gamma/100, gamma/100)``, the mixing logits in
     ``(-0.05, 0.05)``.
 
-    :meth:`regularizer` is the entropy regulariser of the selections
-    (``entropy_weight * -sum s log(s + 1e-6)``, plus ``sum 1 / sum_e s``
-    when ``n`` is not a power of 2, which keeps the selections on existing
-    experts), as LibMTL applies it.
+    The forward returns the expert weights with the selections
+    (:class:`DSelection`); :meth:`regularizer` turns the selections into
+    the entropy regulariser (``entropy_weight * -sum s log(s + 1e-6)``,
+    plus ``sum 1 / sum_e s`` when ``n`` is not a power of 2, which keeps
+    the selections on existing experts), as LibMTL applies it. The gate
+    keeps no state between forwards.
 
     Args:
         input_shape (Sequence[int]): (C, H, W) of what the gate reads.
@@ -74,10 +86,17 @@ class DSelectGate(BaseModule):
             nn.init.uniform_(param, -gamma / 100, gamma / 100)
         for param in self.mix_logits.parameters():
             nn.init.uniform_(param, -0.05, 0.05)
-        self.last_selections = None
 
-    def forward(self, inputs: Tensor) -> Tensor:
-        """(B, n) expert weights summing to at most 1 per sample."""
+    def forward(self, inputs: Tensor) -> DSelection:
+        """Expert weights and selections of a (B, C, H, W) batch.
+
+        Args:
+            inputs (Tensor): What the gate reads, of ``input_shape``.
+
+        Returns:
+            DSelection: (B, n) weights summing to at most 1 per sample and
+            the (B, k, n) selections they mix.
+        """
         check_input_size(type(self).__name__, inputs, self.input_shape)
         flat = inputs.flatten(1)
         steps = smooth_step(
@@ -85,13 +104,19 @@ class DSelectGate(BaseModule):
                                         self.num_bits), self.gamma)
         # (B, k, n): each selector's distribution over the experts.
         selections = torch.where(self.codes, steps, 1 - steps).prod(-1)
-        self.last_selections = selections
         mix = self.mix_logits(flat).softmax(dim=-1)
-        return torch.einsum('bk,bkn->bn', mix, selections)
+        return DSelection(torch.einsum('bk,bkn->bn', mix, selections),
+                          selections)
 
-    def regularizer(self) -> Tensor:
-        """The entropy regulariser of the last forward's selections."""
-        selections = self.last_selections
+    def regularizer(self, selections: Tensor) -> Tensor:
+        """The entropy regulariser of a forward's selections.
+
+        Args:
+            selections (Tensor): (B, k, n), :attr:`DSelection.selections`.
+
+        Returns:
+            Tensor: The scalar regulariser.
+        """
         loss = -(selections * torch.log(selections + 1e-6)).sum() \
             * self.entropy_weight
         if 2**self.num_bits != self.codes.shape[0]:

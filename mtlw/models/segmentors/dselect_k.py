@@ -9,7 +9,8 @@ class DSelectK(MMoE):
     Experts with Applications to Multi-Task Learning" (NeurIPS 2021), for
     dense prediction as LibMTL adapts it: :class:`MMoE` with a
     :class:`DSelectGate` per task (``gate=dict(num_selectors=k, gamma=...)``
-    sets its options). Each gate's entropy regulariser joins the loss
+    sets its options). Each gate's entropy regulariser, computed from the
+    selections the gate returns in the same forward, joins the loss
     unweighted as ``reg.<task>_gate``; LibMTL back-propagates only the
     last task's, here every task's gate has its own.
 

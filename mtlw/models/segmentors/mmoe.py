@@ -1,5 +1,5 @@
 """Multi-gate Mixture-of-Experts for dense prediction."""
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.model import ModuleDict, ModuleList
@@ -26,8 +26,11 @@ class MMoE(MultiTaskDensePredictor):
 
     ``num_task_experts > 0`` adds experts that only one task's gate sees
     (:class:`CGC`); another ``gate`` (:class:`DSelectGate`) gives
-    :class:`DSelectK`. Gates with a ``regularizer()`` add it to the loss as
-    ``reg.<task>_gate``, unweighted.
+    :class:`DSelectK`. A gate returns the (B, n) expert weights, or a pair
+    ``(weights, selections)`` (:class:`DSelectGate`) whose
+    ``gate.regularizer(selections)`` joins the loss as ``reg.<task>_gate``,
+    unweighted; the regularisers come from the same forward as the task
+    maps, and nothing of the graph is kept after the step.
 
     Gradient-based weighters differentiate against ``shared='experts'`` in
     ``mode='params'``; there is no single shared representation (each task
@@ -79,22 +82,51 @@ class MMoE(MultiTaskDensePredictor):
             for name, task in self.tasks.items()
         })
 
-    def forward_tasks(self, inputs: Tensor) -> Dict[str, Tensor]:
-        """Each task's decoder on its gate's mixture of the experts."""
+    def gate(self, name: str,
+             inputs: Tensor) -> Tuple[Tensor, Dict[str, Tensor]]:
+        """The expert weights of task ``name``'s gate and its regulariser.
+
+        Args:
+            name (str): The task.
+            inputs (Tensor): The (B, 3, H, W) input batch.
+
+        Returns:
+            tuple[Tensor, dict[str, Tensor]]: (B, n) weights and
+            ``{'reg.<task>_gate': regulariser}`` (empty for a gate that
+            returns only weights).
+        """
+        gate = self.gates[name]
+        output = gate(inputs)
+        if isinstance(output, Tensor):
+            return output, {}
+        weights, selections = output
+        key = f'{REGULARIZER_PREFIX}{name}_gate'
+        return weights, {key: gate.regularizer(selections)}
+
+    def forward_gated(
+            self,
+            inputs: Tensor) -> Tuple[Dict[str, Tensor], Dict[str, Tensor]]:
+        """Each task's decoder on its gate's mixture of the experts, and
+        the gates' regularisers (``reg.<task>_gate``)."""
         shared = [last_feature(expert(inputs)) for expert in self.experts]
-        maps = {}
+        maps, regularisers = {}, {}
         for name, decoder in self.decoders.items():
             own = [last_feature(expert(inputs))
                    for expert in self.task_experts[name]]
-            mixture = mix_experts(shared + own, self.gates[name](inputs))
-            maps[name] = decoder(mixture)
-        return maps
+            weights, regulariser = self.gate(name, inputs)
+            maps[name] = decoder(mix_experts(shared + own, weights))
+            regularisers.update(regulariser)
+        return maps, regularisers
+
+    def forward_tasks(self, inputs: Tensor) -> Dict[str, Tensor]:
+        """Each task's decoder on its gate's mixture of the experts."""
+        return self.forward_gated(inputs)[0]
 
     def loss(self, inputs: Tensor, data_samples: List) -> Dict[str, Tensor]:
-        """The tasks' terms and the gates' regularisers (``reg.*``)."""
-        losses = super().loss(inputs, data_samples)
-        for name, gate in self.gates.items():
-            if hasattr(gate, 'regularizer'):
-                losses[f'{REGULARIZER_PREFIX}{name}_gate'] = \
-                    gate.regularizer()
-        return losses
+        """The tasks' terms and the gates' regularisers (``reg.*``), of one
+        forward."""
+        maps, regularisers = self.forward_gated(inputs)
+        losses = self.task_losses(self.checked_maps(maps, inputs),
+                                  data_samples)
+        return {**self.with_label_counts(losses, data_samples),
+                **regularisers}

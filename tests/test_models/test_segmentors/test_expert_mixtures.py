@@ -2,6 +2,7 @@
 training with loss-only and gradient weighters."""
 import math
 import re
+import weakref
 
 import pytest
 import torch
@@ -144,17 +145,34 @@ def test_dselect_gate_selects_by_binary_code():
         gate.code_logits.bias.copy_(torch.tensor([9., 9., 9., -9.]))
         gate.mix_logits.weight.zero_()
         gate.mix_logits.bias.copy_(torch.tensor([math.log(3.0), 0.0]))
-    weights = gate(torch.ones(1, 1, 1, 1))
+    weights, selections = gate(torch.ones(1, 1, 1, 1))
     torch.testing.assert_close(weights, torch.tensor([[0., 0., .25, .75]]))
+    torch.testing.assert_close(
+        selections, torch.tensor([[[0., 0., 0., 1.], [0., 0., 1., 0.]]]))
     entropy = -2 * (1.0 * math.log(1 + 1e-6)) * 1e-6  # one-hot selections
-    assert gate.regularizer().item() == pytest.approx(entropy, abs=1e-12)
+    assert gate.regularizer(selections).item() == pytest.approx(entropy,
+                                                                abs=1e-12)
     three = MODELS.build(dict(type='DSelectGate', input_shape=(1, 1, 1),
                               num_experts=3, num_selectors=1))
-    weights = three(torch.randn(4, 1, 1, 1))
+    weights, selections = three(torch.randn(4, 1, 1, 1))
     assert torch.all(weights >= 0) and torch.all(weights.sum(-1) <= 1 + 1e-6)
     # Not a power of 2: 1 / (mass on existing experts) joins the entropy.
-    mass = three.last_selections.sum(-1)
-    assert three.regularizer().item() >= (1 / mass).sum().item()
+    values = selections.detach()
+    entropy = -sum(s * math.log(s + 1e-6) for s in values.flatten().tolist())
+    mass = sum(1 / row.sum().item() for row in values.flatten(0, 1))
+    assert three.regularizer(selections).item() == pytest.approx(
+        entropy * 1e-6 + mass, rel=1e-5)
+
+
+def test_dselect_gate_keeps_no_graph_after_forward():
+    gate = MODELS.build(dict(type='DSelectGate', input_shape=(1, 2, 2),
+                             num_experts=4))
+    output = gate(torch.randn(3, 1, 2, 2, requires_grad=True))
+    selections = weakref.ref(output.selections)
+    del output
+    assert selections() is None
+    assert not [name for name, value in vars(gate).items()
+                if isinstance(value, torch.Tensor)]
 
 
 def test_dselect_k_regulariser_joins_the_total_unweighted():
@@ -167,6 +185,11 @@ def test_dselect_k_regulariser_joins_the_total_unweighted():
     torch.testing.assert_close(total, sum(losses.values()))
     assert all(not name.startswith('reg.')
                for name in model.weighter.loss_names)
+    # each regulariser is its gate's, from the selections of this input
+    for task, gate in model.gates.items():
+        _, selections = gate(batch['inputs'])
+        torch.testing.assert_close(losses[f'reg.{task}_gate'],
+                                   gate.regularizer(selections))
 
 
 def test_ltb_schedule_and_choice():
