@@ -6,8 +6,7 @@ from mmseg.structures import SegDataSample
 
 from mtlw.models import CrossTaskDistillation, DepthNormalization
 from mtlw.models.decode_heads import ASPP, DeepLabV3PlusDecoder
-from mtlw.models.segmentors.semantic_depth_predictor import \
-    check_test_average
+from mtlw.models.segmentors.semantic_depth_predictor import check_test_average
 from mtlw.models.utils.test_time_augmentation import augmented_maps
 from mtlw.registry import MODELS
 
