@@ -240,6 +240,8 @@ class ReportStep(NamedTuple):
     twin_model: Tuple[str, ...] = ()
     weights: Dict[str, float] = {}  # static task weights; {}: equal
     tail: str = ''  # config text after the model
+    penalty: str = 'l2'  # the depth loss (the report's default: L2)
+    normalization: str = 'standard'  # of depth (the report's default)
 
 
 # The report's SGD (section 1.1 a): the course code's SGD with momentum 0.9
@@ -254,12 +256,23 @@ REPORT_SE = ("backbone=dict(model_name='seresnet50')", 'aspp=dict(se=True)',
 REPORT_TTA = ('test_scales=(1.0, 0.5, 2.0, 3.0)', "test_average=('depth', )")
 
 
+# The Miniscapes depth mean and standard deviation (metres) of the course
+# code the report ran, for its default standardisation (section 4.2).
+MINISCAPES_DEPTH_STATISTICS = (27.0727, 29.1264)
+
+
 def report_normalization(method: str) -> str:
-    """A ``depth_normalization`` over the setting's depth range."""
+    """A ``depth_normalization``: Miniscapes' standardisation, or min-max /
+    log over the setting's depth range."""
+    if method == 'standard':
+        mean, std = MINISCAPES_DEPTH_STATISTICS
+        values = f'mean={mean}, std={std}'
+    else:
+        values = ('min_depth=_base_.depth_range[0], '
+                  'max_depth=_base_.depth_range[1]')
     return ('depth_normalization=dict(\n        _delete_=True, '
             f"type='DepthNormalization', method='{method}',\n"
-            '        min_depth=_base_.depth_range[0], '
-            'max_depth=_base_.depth_range[1])')
+            f'        {values})')
 
 
 def report_loss(penalty: str) -> str:
@@ -316,17 +329,16 @@ def deeplab_report_steps() -> List[ReportStep]:
         ReportStep('branched_se_report_l2', 'branched SE-ResNet50, L2, '
                    'standardised depth', se),
         ReportStep('branched_se_report_l2_minmax', 'branched SE-ResNet50, '
-                   'L2, min-max depth',
-                   se + (report_normalization('minmax'), )),
+                   'L2, min-max depth', se, normalization='minmax'),
         ReportStep('branched_se_report_l2_log', 'branched SE-ResNet50, L2, '
-                   'log depth', se + (report_normalization('log'), )),
+                   'log depth', se, normalization='log'),
         ReportStep('branched_se_report_l1', 'branched SE-ResNet50, L1',
-                   se + (report_loss('l1'), )),
+                   se, penalty='l1'),
         ReportStep('branched_se_report_berhu', 'branched SE-ResNet50, berHu',
-                   se + (report_loss('berhu'), )),
+                   se, penalty='berhu'),
         ReportStep('branched_se_report_berhu_tta', 'branched SE-ResNet50, '
                    'berHu, depth averaged over scales 1, 0.5, 2, 3',
-                   se + (report_loss('berhu'), ) + REPORT_TTA),
+                   se + REPORT_TTA, penalty='berhu'),
     ]
     return steps
 
@@ -336,7 +348,11 @@ def render_report_step(step: ReportStep, dataset: str) -> str:
     (``miniscapes`` or its twin ``synthscenes``)."""
     twin = dataset == 'synthscenes'
     fields = step.twin_model if twin and step.twin_model else step.model
-    bases = f"    '../_base_/deeplab/{dataset}_report.py'"
+    fields += (report_loss(step.penalty), )
+    # the twin's setting standardises with SynthScenes' own statistics
+    if not (twin and step.normalization == 'standard'):
+        fields += (report_normalization(step.normalization), )
+    bases = f"    '../_base_/deeplab/{dataset}.py'"
     if step.weights:
         weights = ''.join(f"\n        '{key}': {value},"
                           for key, value in step.weights.items())

@@ -2,7 +2,7 @@
 # Argenziano and Pagani, branched SE-ResNet50, berHu, on Miniscapes; equal
 # weighting 1/K.
 _base_ = [
-    '../_base_/deeplab/miniscapes_report.py',
+    '../_base_/deeplab/miniscapes.py',
     '../_base_/weighters/equal.py'
 ]
 model = dict(
@@ -11,4 +11,7 @@ model = dict(
     aspp=dict(se=True),
     decoder=dict(se=True),
     tasks=dict(depth=dict(loss=dict(penalty='berhu'))),
+    depth_normalization=dict(
+        _delete_=True, type='DepthNormalization', method='standard',
+        mean=27.0727, std=29.1264),
     weighter=_base_.weighter)

@@ -2,7 +2,7 @@
 # Argenziano and Pagani, branched SE-ResNet50, berHu, depth averaged over
 # scales 1, 0.5, 2, 3, on Miniscapes; equal weighting 1/K.
 _base_ = [
-    '../_base_/deeplab/miniscapes_report.py',
+    '../_base_/deeplab/miniscapes.py',
     '../_base_/weighters/equal.py'
 ]
 model = dict(
@@ -10,7 +10,10 @@ model = dict(
     backbone=dict(model_name='seresnet50'),
     aspp=dict(se=True),
     decoder=dict(se=True),
-    tasks=dict(depth=dict(loss=dict(penalty='berhu'))),
     test_scales=(1.0, 0.5, 2.0, 3.0),
     test_average=('depth', ),
+    tasks=dict(depth=dict(loss=dict(penalty='berhu'))),
+    depth_normalization=dict(
+        _delete_=True, type='DepthNormalization', method='standard',
+        mean=27.0727, std=29.1264),
     weighter=_base_.weighter)

@@ -2,7 +2,7 @@
 # Argenziano and Pagani, branched SE-ResNet50, L2, min-max depth, on
 # Miniscapes; equal weighting 1/K.
 _base_ = [
-    '../_base_/deeplab/miniscapes_report.py',
+    '../_base_/deeplab/miniscapes.py',
     '../_base_/weighters/equal.py'
 ]
 model = dict(
@@ -10,6 +10,7 @@ model = dict(
     backbone=dict(model_name='seresnet50'),
     aspp=dict(se=True),
     decoder=dict(se=True),
+    tasks=dict(depth=dict(loss=dict(penalty='l2'))),
     depth_normalization=dict(
         _delete_=True, type='DepthNormalization', method='minmax',
         min_depth=_base_.depth_range[0], max_depth=_base_.depth_range[1]),

@@ -2,7 +2,7 @@
 # Argenziano and Pagani, distilled, ImageNet ResNet34, L2, on Miniscapes; equal
 # weighting 1/K.
 _base_ = [
-    '../_base_/deeplab/miniscapes_report.py',
+    '../_base_/deeplab/miniscapes.py',
     '../_base_/weighters/equal.py'
 ]
 model = dict(
@@ -11,4 +11,8 @@ model = dict(
         pretrained=True,
         pretrained_cfg_overlay=dict(
             file='checkpoints/resnet34_tv_in1k.pth')),
+    tasks=dict(depth=dict(loss=dict(penalty='l2'))),
+    depth_normalization=dict(
+        _delete_=True, type='DepthNormalization', method='standard',
+        mean=27.0727, std=29.1264),
     weighter=_base_.weighter)

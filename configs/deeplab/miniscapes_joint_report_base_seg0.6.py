@@ -2,13 +2,17 @@
 # Argenziano and Pagani, the start with task weights 0.6 / 0.4, on Miniscapes;
 # static task weights (seg / depth).
 _base_ = [
-    '../_base_/deeplab/miniscapes_report.py'
+    '../_base_/deeplab/miniscapes.py'
 ]
 model = dict(
     type='DeepLabJoint',
     aspp=None,
     skip=False,
     backbone=dict(output_stride=32, pretrained=False),
+    tasks=dict(depth=dict(loss=dict(penalty='l2'))),
+    depth_normalization=dict(
+        _delete_=True, type='DepthNormalization', method='standard',
+        mean=27.0727, std=29.1264),
     weighter=dict(type='StaticWeighting', weights={
         'seg.loss_ce': 0.6,
         'depth.loss_l2': 0.4,

@@ -2,7 +2,7 @@
 # Argenziano and Pagani, the start with SGD, on Miniscapes; equal weighting
 # 1/K.
 _base_ = [
-    '../_base_/deeplab/miniscapes_report.py',
+    '../_base_/deeplab/miniscapes.py',
     '../_base_/weighters/equal.py'
 ]
 model = dict(
@@ -10,6 +10,10 @@ model = dict(
     aspp=None,
     skip=False,
     backbone=dict(output_stride=32, pretrained=False),
+    tasks=dict(depth=dict(loss=dict(penalty='l2'))),
+    depth_normalization=dict(
+        _delete_=True, type='DepthNormalization', method='standard',
+        mean=27.0727, std=29.1264),
     weighter=_base_.weighter)
 optim_wrapper = dict(
     optimizer=dict(

@@ -2,7 +2,7 @@
 # Argenziano and Pagani, branched SE-ResNet50, berHu, on SynthScenes (CPU
 # twin); equal weighting 1/K.
 _base_ = [
-    '../_base_/deeplab/synthscenes_report.py',
+    '../_base_/deeplab/synthscenes.py',
     '../_base_/weighters/equal.py'
 ]
 model = dict(

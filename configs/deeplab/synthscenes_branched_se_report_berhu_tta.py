@@ -2,7 +2,7 @@
 # Argenziano and Pagani, branched SE-ResNet50, berHu, depth averaged over
 # scales 1, 0.5, 2, 3, on SynthScenes (CPU twin); equal weighting 1/K.
 _base_ = [
-    '../_base_/deeplab/synthscenes_report.py',
+    '../_base_/deeplab/synthscenes.py',
     '../_base_/weighters/equal.py'
 ]
 model = dict(
@@ -10,7 +10,7 @@ model = dict(
     backbone=dict(model_name='seresnet50'),
     aspp=dict(se=True),
     decoder=dict(se=True),
-    tasks=dict(depth=dict(loss=dict(penalty='berhu'))),
     test_scales=(1.0, 0.5, 2.0, 3.0),
     test_average=('depth', ),
+    tasks=dict(depth=dict(loss=dict(penalty='berhu'))),
     weighter=_base_.weighter)

@@ -2,7 +2,7 @@
 # Argenziano and Pagani, branched SE-ResNet50, L2, standardised depth, on
 # SynthScenes (CPU twin); equal weighting 1/K.
 _base_ = [
-    '../_base_/deeplab/synthscenes_report.py',
+    '../_base_/deeplab/synthscenes.py',
     '../_base_/weighters/equal.py'
 ]
 model = dict(
@@ -10,4 +10,5 @@ model = dict(
     backbone=dict(model_name='seresnet50'),
     aspp=dict(se=True),
     decoder=dict(se=True),
+    tasks=dict(depth=dict(loss=dict(penalty='l2'))),
     weighter=_base_.weighter)

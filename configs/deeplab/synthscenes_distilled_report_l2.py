@@ -2,9 +2,10 @@
 # Argenziano and Pagani, distilled, ImageNet ResNet34, L2, on SynthScenes (CPU
 # twin); equal weighting 1/K.
 _base_ = [
-    '../_base_/deeplab/synthscenes_report.py',
+    '../_base_/deeplab/synthscenes.py',
     '../_base_/weighters/equal.py'
 ]
 model = dict(
     type='DeepLabDistilled',
+    tasks=dict(depth=dict(loss=dict(penalty='l2'))),
     weighter=_base_.weighter)

@@ -2,13 +2,14 @@
 # Argenziano and Pagani, the start with task weights 0.4 / 0.6, on SynthScenes
 # (CPU twin); static task weights (seg / depth).
 _base_ = [
-    '../_base_/deeplab/synthscenes_report.py'
+    '../_base_/deeplab/synthscenes.py'
 ]
 model = dict(
     type='DeepLabJoint',
     aspp=None,
     skip=False,
     backbone=dict(output_stride=32, pretrained=False),
+    tasks=dict(depth=dict(loss=dict(penalty='l2'))),
     weighter=dict(type='StaticWeighting', weights={
         'seg.loss_ce': 0.4,
         'depth.loss_l2': 0.6,

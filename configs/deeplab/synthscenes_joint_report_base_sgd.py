@@ -2,7 +2,7 @@
 # Argenziano and Pagani, the start with SGD, on SynthScenes (CPU twin); equal
 # weighting 1/K.
 _base_ = [
-    '../_base_/deeplab/synthscenes_report.py',
+    '../_base_/deeplab/synthscenes.py',
     '../_base_/weighters/equal.py'
 ]
 model = dict(
@@ -10,6 +10,7 @@ model = dict(
     aspp=None,
     skip=False,
     backbone=dict(output_stride=32, pretrained=False),
+    tasks=dict(depth=dict(loss=dict(penalty='l2'))),
     weighter=_base_.weighter)
 optim_wrapper = dict(
     optimizer=dict(

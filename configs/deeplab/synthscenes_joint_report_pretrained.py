@@ -2,7 +2,7 @@
 # Argenziano and Pagani, joint, ImageNet, no dilation, no ASPP / skip, L2, on
 # SynthScenes (CPU twin); equal weighting 1/K.
 _base_ = [
-    '../_base_/deeplab/synthscenes_report.py',
+    '../_base_/deeplab/synthscenes.py',
     '../_base_/weighters/equal.py'
 ]
 model = dict(
@@ -10,4 +10,5 @@ model = dict(
     aspp=None,
     skip=False,
     backbone=dict(output_stride=32),
+    tasks=dict(depth=dict(loss=dict(penalty='l2'))),
     weighter=_base_.weighter)
