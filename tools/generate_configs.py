@@ -8,6 +8,8 @@ and what the rule needs beyond its base):
   Scale Balancing" (ICCV 2021), on NYUv2, Taskonomy and SynthScenes;
 - ``configs/deeplab/``: DeepLabV3+ joint / branched / distilled ("Multi-Task
   Learning for Semantics and Depth") on Cityscapes, Miniscapes, SynthScenes;
+- ``configs/deeplab/*_report_*.py``: the chain of that report's tables, one
+  change per step from its starting point, on Miniscapes and SynthScenes;
 - ``configs/synergy/``: the synergy net of Jiao, Cao, Song and Lau, "Look
   Deeper into Depth: Monocular Depth Estimation with Semantic Booster and
   Attention-Driven Loss" (ECCV 2018), on NYUv2-40, KITTI + Cityscapes and
@@ -354,10 +356,7 @@ def render_report_step(step: ReportStep, dataset: str) -> str:
         fields += (report_normalization(step.normalization), )
     bases = f"    '../_base_/deeplab/{dataset}.py'"
     if step.weights:
-        weights = ''.join(f"\n        '{key}': {value},"
-                          for key, value in step.weights.items())
-        weighter = (f"dict(type='StaticWeighting', weights={{{weights}"
-                    '\n    })')
+        weighter = static_weighter(step.weights)
         weighting = 'static task weights (seg / depth)'
     else:
         bases += ",\n    '../_base_/weighters/equal.py'"
@@ -608,12 +607,17 @@ SETTINGS = (
 )
 
 
+def static_weighter(weights: Dict[str, float]) -> str:
+    """A ``StaticWeighting`` with ``weights`` (loss key -> weight)."""
+    lines = ''.join(f"\n        '{key}': {value},"
+                    for key, value in weights.items())
+    return f"dict(type='StaticWeighting', weights={{{lines}\n    }})"
+
+
 def weighter_text(rule: str, network: Network) -> str:
     """The leaf's ``weighter=`` value."""
     if rule == 'handtuned':
-        weights = ''.join(f"\n        '{key}': {value},"
-                          for key, value in network.handtuned.items())
-        return f"dict(type='StaticWeighting', weights={{{weights}\n    }})"
+        return static_weighter(network.handtuned)
     if rule == 'uncertainty':
         return f'dict(_base_.weighter, num_losses={len(network.losses)})'
     if rule in REPRESENTATION_RULES and network.gradient_mode:
