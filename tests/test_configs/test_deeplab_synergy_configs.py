@@ -34,6 +34,7 @@ REPRESENTATIVES = [
     'deeplab/cityscapes_joint_equal.py',
     'deeplab/miniscapes_distilled_uncertainty.py',
     'deeplab/synthscenes_branched_gradnorm.py',
+    'deeplab/miniscapes_branched_se_report_berhu_tta.py',
     'synergy/nyuv2_40_lateral_mgda.py',
     'synergy/kitti_cityscapes_weak_lateral_cov.py',
     'synergy/synthscenes_branchout_s2_equal.py',
