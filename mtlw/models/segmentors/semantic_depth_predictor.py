@@ -22,6 +22,15 @@ def check_test_average(test_average: Optional[Sequence[str]],
                        ) -> Optional[Tuple[str, ...]]:
     """``test_average`` as a tuple of known tasks (None: every task).
 
+    Args:
+        test_average (Sequence[str], optional): Tasks averaged over the
+            test-time views; the others keep the plain view's map.
+        tasks (dict): The model's tasks, by name.
+        scales (Sequence[float]): The test-time scales.
+
+    Returns:
+        tuple[str, ...] | None: The tasks, or None for every task.
+
     Raises:
         ValueError: An unknown task, or tasks kept from the plain view
             without scale 1 among ``scales``.
