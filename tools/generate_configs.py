@@ -8,6 +8,8 @@ and what the rule needs beyond its base):
   Scale Balancing" (ICCV 2021), on NYUv2, Taskonomy and SynthScenes;
 - ``configs/deeplab/``: DeepLabV3+ joint / branched / distilled ("Multi-Task
   Learning for Semantics and Depth") on Cityscapes, Miniscapes, SynthScenes;
+- ``configs/deeplab/*_report_*.py``: the chain of that report's tables, one
+  change per step from its starting point, on Miniscapes and SynthScenes;
 - ``configs/synergy/``: the synergy net of Jiao, Cao, Song and Lau, "Look
   Deeper into Depth: Monocular Depth Estimation with Semantic Booster and
   Attention-Driven Loss" (ECCV 2018), on NYUv2-40, KITTI + Cityscapes and
@@ -33,6 +35,7 @@ import math
 import os
 import os.path as osp
 import sys
+import textwrap
 from typing import Dict, List, NamedTuple, Tuple
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -68,7 +71,8 @@ OTHER_WEIGHTINGS = dict(
     cov_decay1000='CoV-Weighting, statistics decaying over 1000 steps',
     cov_loss='CoV-Weighting of the losses (not the loss ratios)',
     cov_inverse='inverse CoV-Weighting (mu / sigma) of the loss ratios',
-    cov_loss_inverse='inverse CoV-Weighting (mu / sigma) of the losses')
+    cov_loss_inverse='inverse CoV-Weighting (mu / sigma) of the losses',
+    static_task='static task weights W_seg / W_depth (in the config)')
 
 
 # --------------------------------------------------------------- pixelwise
@@ -223,6 +227,150 @@ def deeplab_ablation_networks() -> List[Network]:
                 f'backbone=dict(\n        {pretrained})', plain,
                 DEEPLAB_HANDTUNED),
     ]
+
+
+# ------------------------------------------------- deeplab, the report chain
+class ReportStep(NamedTuple):
+    """One setting of the report's chain (one row of a table).
+
+    ``model`` holds the model fields on real data; the SynthScenes twin
+    takes ``twin_model`` where it differs (no ImageNet weights)."""
+
+    name: str  # file name part after the dataset
+    title: str
+    model: Tuple[str, ...]
+    twin_model: Tuple[str, ...] = ()
+    weights: Dict[str, float] = {}  # static task weights; {}: equal
+    tail: str = ''  # config text after the model
+    penalty: str = 'l2'  # the depth loss (the report's default: L2)
+    normalization: str = 'standard'  # of depth (the report's default)
+
+
+# The report's SGD (section 1.1 a): the course code's SGD with momentum 0.9
+# and weight decay 1e-4, at the report's best learning rate 0.1.
+REPORT_SGD = """optim_wrapper = dict(
+    optimizer=dict(
+        _delete_=True, type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4))
+"""
+REPORT_NO_HEAD = ('aspp=None', 'skip=False')
+REPORT_SE = ("backbone=dict(model_name='seresnet50')", 'aspp=dict(se=True)',
+             'decoder=dict(se=True)')
+REPORT_TTA = ('test_scales=(1.0, 0.5, 2.0, 3.0)', "test_average=('depth', )")
+
+
+# The Miniscapes depth mean and standard deviation (metres) of the course
+# code the report ran, for its default standardisation (section 4.2).
+MINISCAPES_DEPTH_STATISTICS = (27.0727, 29.1264)
+
+
+def report_normalization(method: str) -> str:
+    """A ``depth_normalization``: Miniscapes' standardisation, or min-max /
+    log over the setting's depth range."""
+    if method == 'standard':
+        mean, std = MINISCAPES_DEPTH_STATISTICS
+        values = f'mean={mean}, std={std}'
+    else:
+        values = ('min_depth=_base_.depth_range[0], '
+                  'max_depth=_base_.depth_range[1]')
+    return ('depth_normalization=dict(\n        _delete_=True, '
+            f"type='DepthNormalization', method='{method}',\n"
+            f'        {values})')
+
+
+def report_loss(penalty: str) -> str:
+    """The depth loss with ``penalty``."""
+    return f"tasks=dict(depth=dict(loss=dict(penalty='{penalty}')))"
+
+
+def deeplab_report_steps() -> List[ReportStep]:
+    """The chain of Argenziano and Pagani, one change at a time (section
+    1.1: ResNet34 from random weights, last stage strided, no ASPP / skip,
+    L2 on standardised depth, Adam 1e-4, 16 epochs, batch 4, weights 0.5 /
+    0.5; then ImageNet weights, the dilated last stage, ASPP + skip, the
+    branched / distilled nets, SE-ResNet50, depth normalisation, depth loss
+    and test-time augmentation)."""
+    joint, branched = "type='DeepLabJoint'", "type='DeepLabBranched'"
+    scratch = (joint, ) + REPORT_NO_HEAD + (
+        'backbone=dict(output_stride=32, pretrained=False)', )
+    pretrained = ('backbone=dict(\n        pretrained=True,\n'
+                  '        pretrained_cfg_overlay=' + IMAGENET_RESNET34 + ')')
+    nodil = ('backbone=dict(\n        output_stride=32,\n'
+             '        pretrained=True,\n        pretrained_cfg_overlay='
+             + IMAGENET_RESNET34 + ')')
+    se = (branched, ) + REPORT_SE
+    steps = [
+        ReportStep('joint_report_base', 'DeepLabV3+ joint, the report\'s '
+                   'start (from scratch, no dilation, no ASPP / skip, L2)',
+                   scratch),
+        ReportStep('joint_report_base_sgd', 'the start with SGD', scratch,
+                   tail=REPORT_SGD),
+    ]
+    for seg in (0.2, 0.4, 0.6, 0.8):
+        depth = round(1 - seg, 1)
+        steps.append(ReportStep(
+            f'joint_report_base_seg{seg}',
+            f'the start with task weights {seg} / {depth}', scratch,
+            weights={'seg.loss_ce': seg, 'depth.loss_l2': depth}))
+    steps += [
+        ReportStep('joint_report_pretrained', 'joint, ImageNet, no '
+                   'dilation, no ASPP / skip, L2',
+                   (joint, ) + REPORT_NO_HEAD + (nodil, ),
+                   (joint, ) + REPORT_NO_HEAD
+                   + ('backbone=dict(output_stride=32)', )),
+        ReportStep('joint_report_pretrained_dilated', 'joint, ImageNet, '
+                   'dilated, no ASPP / skip, L2',
+                   (joint, ) + REPORT_NO_HEAD + (pretrained, ),
+                   (joint, ) + REPORT_NO_HEAD),
+        ReportStep('joint_report_l2', 'joint, ImageNet, dilated, ASPP + '
+                   'skip, L2', (joint, pretrained), (joint, )),
+        ReportStep('branched_report_l2', 'branched, ImageNet ResNet34, L2',
+                   (branched, pretrained), (branched, )),
+        ReportStep('distilled_report_l2', 'distilled, ImageNet ResNet34, '
+                   'L2', ("type='DeepLabDistilled'", pretrained),
+                   ("type='DeepLabDistilled'", )),
+        ReportStep('branched_se_report_l2', 'branched SE-ResNet50, L2, '
+                   'standardised depth', se),
+        ReportStep('branched_se_report_l2_minmax', 'branched SE-ResNet50, '
+                   'L2, min-max depth', se, normalization='minmax'),
+        ReportStep('branched_se_report_l2_log', 'branched SE-ResNet50, L2, '
+                   'log depth', se, normalization='log'),
+        ReportStep('branched_se_report_l1', 'branched SE-ResNet50, L1',
+                   se, penalty='l1'),
+        ReportStep('branched_se_report_berhu', 'branched SE-ResNet50, berHu',
+                   se, penalty='berhu'),
+        ReportStep('branched_se_report_berhu_tta', 'branched SE-ResNet50, '
+                   'berHu, depth averaged over scales 1, 0.5, 2, 3',
+                   se + REPORT_TTA, penalty='berhu'),
+    ]
+    return steps
+
+
+def render_report_step(step: ReportStep, dataset: str) -> str:
+    """The text of one config of the report chain on ``dataset``
+    (``miniscapes`` or its twin ``synthscenes``)."""
+    twin = dataset == 'synthscenes'
+    fields = step.twin_model if twin and step.twin_model else step.model
+    fields += (report_loss(step.penalty), )
+    # the twin's setting standardises with SynthScenes' own statistics
+    if not (twin and step.normalization == 'standard'):
+        fields += (report_normalization(step.normalization), )
+    bases = f"    '../_base_/deeplab/{dataset}.py'"
+    if step.weights:
+        weighter = static_weighter(step.weights)
+        weighting = 'static task weights (seg / depth)'
+    else:
+        bases += ",\n    '../_base_/weighters/equal.py'"
+        weighter, weighting = '_base_.weighter', RULES['equal']
+    model = ''.join(f'    {field},\n' for field in fields)
+    data = 'SynthScenes (CPU twin)' if twin else 'Miniscapes'
+    comment = textwrap.fill(f'Argenziano and Pagani, {step.title}, on '
+                            f'{data}; {weighting}.', 77)
+    comment = ''.join(f'# {line}\n' for line in comment.splitlines())
+    return (f'{HEADER}{comment}_base_ = [\n{bases}\n]\nmodel = dict(\n'
+            f'{model}    weighter={weighter})\n{step.tail}')
+
+
+REPORT_STEPS = tuple(deeplab_report_steps())
 
 
 def synergy_networks() -> List[Network]:
@@ -459,12 +607,17 @@ SETTINGS = (
 )
 
 
+def static_weighter(weights: Dict[str, float]) -> str:
+    """A ``StaticWeighting`` with ``weights`` (loss key -> weight)."""
+    lines = ''.join(f"\n        '{key}': {value},"
+                    for key, value in weights.items())
+    return f"dict(type='StaticWeighting', weights={{{lines}\n    }})"
+
+
 def weighter_text(rule: str, network: Network) -> str:
     """The leaf's ``weighter=`` value."""
     if rule == 'handtuned':
-        weights = ''.join(f"\n        '{key}': {value},"
-                          for key, value in network.handtuned.items())
-        return f"dict(type='StaticWeighting', weights={{{weights}\n    }})"
+        return static_weighter(network.handtuned)
     if rule == 'uncertainty':
         return f'dict(_base_.weighter, num_losses={len(network.losses)})'
     if rule in REPRESENTATION_RULES and network.gradient_mode:
@@ -675,6 +828,13 @@ def generated() -> Dict[str, Tuple[str, Row]]:
             files[path] = (render_single_task(benchmark, task),
                            Row(SINGLE_TASK_MODEL, f'{title}; {task} only',
                                'static', path))
+    for step in REPORT_STEPS:
+        for dataset in ('miniscapes', 'synthscenes'):
+            path = f'deeplab/{dataset}_{step.name}.py'
+            files[path] = (render_report_step(step, dataset), Row(
+                f'{step.title} (Argenziano and Pagani)',
+                data_of(f'deeplab/{dataset}'),
+                'static_task' if step.weights else 'equal', path))
     for setting in SETTINGS:
         rules_of = dict(setting.rules_of)
         for network in setting.networks:

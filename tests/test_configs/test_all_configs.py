@@ -172,7 +172,9 @@ def test_representatives_build_their_model(name):
 # The papers' from-scratch settings: monodepth (CoV-Weighting) and the DeepLab
 # report's from-scratch ablation step.
 FROM_SCRATCH = ('monodepth/kitti_', 'monodepth/cityscapes_',
-                'deeplab/miniscapes_joint_scratch_')
+                'deeplab/miniscapes_joint_scratch_',
+                # the report's start (section 1.1) and its 1.1 variants
+                'deeplab/miniscapes_joint_report_base')
 
 
 def starts_from_imagenet(cfg: Config) -> bool:

@@ -34,6 +34,7 @@ REPRESENTATIVES = [
     'deeplab/cityscapes_joint_equal.py',
     'deeplab/miniscapes_distilled_uncertainty.py',
     'deeplab/synthscenes_branched_gradnorm.py',
+    'deeplab/miniscapes_branched_se_report_berhu_tta.py',
     'synergy/nyuv2_40_lateral_mgda.py',
     'synergy/kitti_cityscapes_weak_lateral_cov.py',
     'synergy/synthscenes_branchout_s2_equal.py',
@@ -250,3 +251,113 @@ def test_two_iterations_train_and_validate_on_fixtures(name, tmp_path):
     logged = {k[len('weight/'):] for r in records for k in r
               if k.startswith('weight/')}
     assert logged == set(runner.model.weighter.loss_names)
+
+
+def flat(value, prefix=''):
+    """A config (dict) as ``{dotted key: leaf value}``."""
+    if not isinstance(value, dict):
+        return {prefix: value}
+    items = {}
+    for key, item in value.items():
+        items.update(flat(item, f'{prefix}.{key}' if prefix else key))
+    return items
+
+
+def report_setting(name: str) -> dict:
+    """What a step of the report chain sets: model, optimiser, schedule."""
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'deeplab',
+                                   f'miniscapes_{name}.py'))
+    return flat(dict(model=cfg.model.to_dict(),
+                     optimizer=cfg.optim_wrapper.optimizer.to_dict(),
+                     epochs=cfg.train_cfg.max_epochs,
+                     batch=cfg.train_dataloader.batch_size))
+
+
+def test_the_reports_starting_point():
+    """Section 1.1: joint ResNet34 from random weights, last stage strided,
+    no ASPP / skip, L2 on standardised depth, CE, Adam 1e-4 (0.9, 0.999),
+    16 epochs, batch 4, weights 0.5 / 0.5."""
+    start = report_setting('joint_report_base')
+    expected = {
+        'model.type': 'DeepLabJoint', 'model.aspp': None,
+        'model.skip': False, 'model.backbone.output_stride': 32,
+        'model.backbone.pretrained': False,
+        'model.backbone.model_name': 'resnet34.tv_in1k',
+        'model.tasks.depth.loss.penalty': 'l2',
+        'model.tasks.seg.loss.gamma': 0.0,
+        'model.depth_normalization.method': 'standard',
+        'model.depth_normalization.mean': 27.0727,
+        'model.depth_normalization.std': 29.1264,
+        'model.test_scales': None,
+        'model.weighter.type': 'StaticWeighting',
+        'model.weighter.normalize': True,
+        'optimizer.type': 'Adam', 'optimizer.lr': 1e-4,
+        'optimizer.betas': (0.9, 0.999), 'epochs': 16, 'batch': 4}
+    assert {key: start.get(key) for key in expected} == expected
+
+
+# Each step of the chain against the step it starts from: the keys it may
+# change (prefixes) and must change.
+REPORT_STEPS = [
+    ('joint_report_base', 'joint_report_base_sgd', {
+        'optimizer.type': 'SGD', 'optimizer.lr': 0.1,
+        'optimizer.momentum': 0.9, 'optimizer.weight_decay': 1e-4,
+        'optimizer.betas': None, 'optimizer.fused': None}),
+    ('joint_report_base', 'joint_report_base_seg0.2', {
+        'model.weighter.weights.seg.loss_ce': 0.2,
+        'model.weighter.weights.depth.loss_l2': 0.8,
+        'model.weighter.normalize': None}),
+    ('joint_report_base', 'joint_report_base_seg0.6', {
+        'model.weighter.weights.seg.loss_ce': 0.6,
+        'model.weighter.weights.depth.loss_l2': 0.4,
+        'model.weighter.normalize': None}),
+    ('joint_report_base', 'joint_report_pretrained', {
+        'model.backbone.pretrained': True,
+        'model.backbone.pretrained_cfg_overlay.file':
+            'checkpoints/resnet34_tv_in1k.pth'}),
+    ('joint_report_pretrained', 'joint_report_pretrained_dilated', {
+        'model.backbone.output_stride': 16}),
+    ('joint_report_pretrained_dilated', 'joint_report_l2', {
+        'model.aspp': None, 'model.skip': None}),
+    ('joint_report_l2', 'branched_report_l2', {
+        'model.type': 'DeepLabBranched'}),
+    ('joint_report_l2', 'distilled_report_l2', {
+        'model.type': 'DeepLabDistilled'}),
+    ('branched_report_l2', 'branched_se_report_l2', {
+        'model.backbone.model_name': 'seresnet50', 'model.aspp.se': True,
+        'model.decoder.se': True, 'model.backbone.pretrained_cfg_overlay':
+            None}),
+    ('branched_se_report_l2', 'branched_se_report_l2_minmax', {
+        'model.depth_normalization': 'minmax'}),
+    ('branched_se_report_l2', 'branched_se_report_l2_log', {
+        'model.depth_normalization': 'log'}),
+    ('branched_se_report_l2', 'branched_se_report_l1', {
+        'model.tasks.depth.loss.penalty': 'l1'}),
+    ('branched_se_report_l2', 'branched_se_report_berhu', {
+        'model.tasks.depth.loss.penalty': 'berhu'}),
+    ('branched_se_report_berhu', 'branched_se_report_berhu_tta', {
+        'model.test_scales': (1.0, 0.5, 2.0, 3.0),
+        'model.test_average': ('depth', )}),
+]
+
+
+@pytest.mark.parametrize('before, after, changes', REPORT_STEPS,
+                         ids=[step[1] for step in REPORT_STEPS])
+def test_the_report_chain_changes_one_thing_at_a_time(before, after,
+                                                      changes):
+    """Argenziano and Pagani change one factor per table (sections 1-4);
+    a change given with None or a method only names the keys under it."""
+    old, new = report_setting(before), report_setting(after)
+    differing = {key for key in set(old) | set(new)
+                 if old.get(key, 'absent') != new.get(key, 'absent')}
+    touched = {key for key in differing
+               if any(key == prefix or key.startswith(prefix + '.')
+                      for prefix in changes)}
+    assert touched == differing, differing - touched
+    for key, value in changes.items():
+        if key.endswith('depth_normalization'):
+            assert new[f'{key}.method'] == value
+            assert (new[f'{key}.min_depth'], new[f'{key}.max_depth']) == (
+                4.0, 300.0)
+        elif value is not None:
+            assert new[key] == value, key

@@ -97,6 +97,28 @@ def test_tables_sharing_a_config_share_its_runs():
     assert lr['Adam lr 1e-4'].name == 'miniscapes_joint_equal_lr-0.0001'
 
 
+@pytest.mark.parametrize('paper,name', [
+    (paper, name) for paper, name in ALL_TABLES
+    if paper in ('deeplab', 'cov')])
+def test_every_deeplab_and_cov_row_names_an_existing_config(paper, name):
+    table = load_table(paper, name)
+    methods, missing = reproduce.resolve(table, 'real')
+    assert missing == {}
+    assert set(methods) == set(reproduce.runs_of(table))
+    if paper == 'deeplab':  # the report chain has its SynthScenes twins
+        assert reproduce.resolve(table, 'synthscenes')[1] == {}
+
+
+def test_a_row_naming_a_missing_config_is_reported():
+    table = load_table('deeplab', 'losses')
+    gone = 'configs/deeplab/miniscapes_branched_se_report_huber.py'
+    table = table._replace(rows=table.rows[:1] + (
+        table.rows[1]._replace(config=gone), ))
+    methods, missing = reproduce.resolve(table, 'real')
+    assert list(methods) == ['L2']
+    assert missing == {'L1': f'missing config {gone}'}
+
+
 def test_synthscenes_twins():
     assert synthscenes_twin('configs/monodepth/kitti_cov.py') == \
         'configs/monodepth/synthscenes_cov.py'

@@ -1,5 +1,5 @@
 """Base of the semantics + depth networks (DeepLabV3+ family, synergy net)."""
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from torch import Tensor
 
@@ -15,6 +15,37 @@ Outputs = Dict[str, Union[Tensor, List[Tensor]]]
 def as_stages(output: Union[Tensor, Sequence[Tensor]]) -> List[Tensor]:
     """A task's outputs as a list, first stage to final prediction."""
     return [output] if isinstance(output, Tensor) else list(output)
+
+
+def check_test_average(test_average: Optional[Sequence[str]],
+                       tasks: Dict, scales: Sequence[float]
+                       ) -> Optional[Tuple[str, ...]]:
+    """``test_average`` as a tuple of known tasks (None: every task).
+
+    Args:
+        test_average (Sequence[str], optional): Tasks averaged over the
+            test-time views; the others keep the plain view's map.
+        tasks (dict): The model's tasks, by name.
+        scales (Sequence[float]): The test-time scales.
+
+    Returns:
+        tuple[str, ...] | None: The tasks, or None for every task.
+
+    Raises:
+        ValueError: An unknown task, or tasks kept from the plain view
+            without scale 1 among ``scales``.
+    """
+    if test_average is None:
+        return None
+    unknown = [name for name in test_average if name not in tasks]
+    if unknown:
+        raise ValueError(f'test_average names tasks the model does not '
+                         f'have: {unknown} (tasks: {list(tasks)})')
+    if 1 not in scales:
+        raise ValueError(f'test_average={list(test_average)} keeps the '
+                         f'other tasks from the plain view: test_scales '
+                         f'needs 1.0, got {tuple(scales)}')
+    return tuple(test_average)
 
 
 class SemanticDepthPredictor(MultiTaskDensePredictor):
@@ -41,6 +72,9 @@ class SemanticDepthPredictor(MultiTaskDensePredictor):
             config for the ``depth`` tasks; None trains on metres.
         test_scales (Sequence[float]): Test-time scales. Defaults to (1, ).
         test_flip (bool): Also predict from mirrored images.
+        test_average (Sequence[str], optional): The tasks averaged over the
+            test-time views; the others keep the plain view's map (scale 1
+            must then be a test scale). None (default) averages every task.
         **kwargs: ``data_preprocessor``, ``weighter``, ``shared``,
             ``partial_labels``, ``init_cfg`` of
             :class:`MultiTaskDensePredictor`.
@@ -49,7 +83,9 @@ class SemanticDepthPredictor(MultiTaskDensePredictor):
     def __init__(self, tasks: Dict[str, dict],
                  depth_normalization: Optional[dict] = None,
                  test_scales: Sequence[float] = (1.0, ),
-                 test_flip: bool = False, **kwargs) -> None:
+                 test_flip: bool = False,
+                 test_average: Optional[Sequence[str]] = None,
+                 **kwargs) -> None:
         super().__init__(tasks, **kwargs)
         if self.auxiliary_tasks:
             raise ValueError(f'{type(self).__name__} supervises its stages '
@@ -61,6 +97,8 @@ class SemanticDepthPredictor(MultiTaskDensePredictor):
                              f'{test_scales}')
         self.test_scales = tuple(float(scale) for scale in test_scales)
         self.test_flip = test_flip
+        self.test_average = check_test_average(test_average, self.tasks,
+                                               self.test_scales)
         self.depth_normalization = None
         if depth_normalization is not None:
             self.depth_normalization = MODELS.build(depth_normalization)
@@ -128,7 +166,7 @@ class SemanticDepthPredictor(MultiTaskDensePredictor):
             return self.metric_maps(inputs)
         kinds = {name: task.kind for name, task in self.tasks.items()}
         return augmented_maps(self.metric_maps, inputs, self.test_scales,
-                              self.test_flip, kinds)
+                              self.test_flip, kinds, self.test_average)
 
     def predict(self, inputs: Tensor,
                 data_samples: Optional[List] = None) -> List:

@@ -6,6 +6,7 @@ from mmseg.structures import SegDataSample
 
 from mtlw.models import CrossTaskDistillation, DepthNormalization
 from mtlw.models.decode_heads import ASPP, DeepLabV3PlusDecoder
+from mtlw.models.segmentors.semantic_depth_predictor import check_test_average
 from mtlw.models.utils.test_time_augmentation import augmented_maps
 from mtlw.registry import MODELS
 
@@ -224,6 +225,52 @@ def test_augmented_maps_average_scales_and_flips_on_device():
     assert torch.allclose(scaled['depth'], torch.full((1, 1, 4, 6), 6.0))
     with pytest.raises(ValueError, match='positive factors'):
         augmented_maps(predict, constant, (0.0, ), False, kinds)
+
+
+def test_augmented_maps_average_depth_by_hand_and_keep_plain_seg():
+    # one row [0, 8] repeated: x2 bilinear up then down (align_corners
+    # False) gives [0.875 a + 0.125 b, 0.125 a + 0.875 b] = [1, 7]
+    image = torch.tensor([0.0, 8.0]).expand(1, 3, 2, 2).contiguous()
+
+    def predict(x):
+        return dict(depth=2 * x[:, :1], seg=3 * x[:, :2] + 1)
+
+    kinds = dict(depth='depth', seg='seg')
+    maps = augmented_maps(predict, image, (1.0, 2.0), False, kinds,
+                          averaged=('depth', ))
+    # depth: mean of [0, 16] and [2, 14]
+    expected = torch.tensor([1.0, 15.0]).expand(1, 1, 2, 2)
+    assert torch.allclose(maps['depth'], expected)
+    # segmentation: the plain view's map, not averaged
+    assert torch.equal(maps['seg'], 3 * image[:, :2] + 1)
+    averaged = augmented_maps(predict, image, (1.0, 2.0), False, kinds)
+    assert torch.allclose(averaged['seg'][0, 0, 0],
+                          torch.tensor([2.5, 23.5]))
+    with pytest.raises(ValueError, match='need scale 1'):
+        augmented_maps(predict, image, (0.5, 2.0), False, kinds,
+                       averaged=('depth', ))
+
+
+def test_test_average_is_checked_against_the_tasks_and_scales():
+    tasks = dict(seg=None, depth=None)
+    assert check_test_average(None, tasks, (0.5, )) is None
+    assert check_test_average(['depth'], tasks, (1.0, 2.0)) == ('depth', )
+    with pytest.raises(ValueError, match=r"does not have: \['normal'\]"):
+        check_test_average(['normal'], tasks, (1.0, ))
+    with pytest.raises(ValueError, match='test_scales needs 1.0'):
+        check_test_average(['depth'], tasks, (0.5, 2.0))
+
+
+@pytest.mark.slow
+def test_model_averages_only_the_named_tasks():
+    model = build('DeepLabJoint', test_scales=(1.0, 0.5, 2.0, 3.0),
+                  test_average=('depth', )).eval()
+    inputs, _ = batch()
+    with torch.no_grad():
+        plain = model.metric_maps(inputs)
+        augmented = model.test_maps(inputs)
+    assert torch.equal(augmented['seg'], plain['seg'])
+    assert not torch.allclose(augmented['depth'], plain['depth'])
 
 
 @pytest.mark.slow
