@@ -15,13 +15,13 @@ model = dict(
     type='MTINet',
     data_preprocessor=data_preprocessor,
     backbone=dict(
-        type='mmpretrain.TIMMBackbone',
+        type='TimmEncoder',
         model_name='hrnet_w18',
-        features_only=True,
         feature_location='',
-        # random init here; ImageNet weights are switched on with the
-        # real-data benchmark configs
-        pretrained=False,
+        # timm's ImageNet weights of HRNet-W18 (hrnet_w18.ms_aug_in1k, the
+        # HRNet authors' ImageNet model, as Vandenhende et al. start from);
+        # offline: model.backbone.checkpoint=<hrnet_w18 file>
+        pretrained=True,
         out_indices=(1, 2, 3, 4)),
     strides=(4, 8, 16, 32),
     distillation=dict(attention='source', bias=False),

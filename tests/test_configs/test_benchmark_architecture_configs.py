@@ -1,0 +1,134 @@
+"""Every architecture family on every multi-task benchmark: the generated
+grid is complete, the rule weighs the benchmark's tasks with its static
+weights, real-data encoders ask for ImageNet weights (SegNet-MTAN: from
+scratch, as the MTAN paper), and each family x benchmark config builds its
+full-size model, which gives every task's loss on a small input."""
+import importlib.util
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
+
+from mtlw.models.backbones import without_pretrained_weights
+from mtlw.registry import MODELS
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+spec = importlib.util.spec_from_file_location(
+    'generate_configs', osp.join(ROOT, 'tools', 'generate_configs.py'))
+generator = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(generator)
+
+BENCHMARK_TASKS = dict(
+    nyuv2_3task=('seg', 'depth', 'normal'),
+    cityscapes_2task=('seg', 'depth'),
+    nyud_4task=('seg', 'depth', 'normal', 'edge'),
+    pcontext_5task=('seg', 'parts', 'sal', 'normal', 'edge'))
+# (folder, network) of every family's real networks.
+NETWORKS = (('mtan', 'segnet'), ('mtan', 'resnet'), ('nddr', 'resnet'),
+            ('mti_net', 'mti_net'), ('pad_net', 'pad_net'),
+            ('mixture_of_experts', 'mmoe'), ('mixture_of_experts', 'cgc'),
+            ('mixture_of_experts', 'dselect_k'),
+            ('mixture_of_experts', 'ple'), ('ltb', 'ltb'))
+CASES = [(folder, network, benchmark) for folder, network in NETWORKS
+         for benchmark in BENCHMARK_TASKS]
+SIZE = 64  # the input side of the forward check
+
+
+def leaf(folder: str, network: str, benchmark: str, rule: str) -> str:
+    return osp.join(ROOT, 'configs', folder,
+                    f'{benchmark}_{network}_{rule}.py')
+
+
+def test_every_network_has_the_full_grid_on_every_benchmark():
+    names = set(generator.generated())
+    expected = {f'{folder}/{benchmark}_{network}_{rule}.py'
+                for folder, network, benchmark in CASES
+                for rule in generator.RULES}
+    assert len(expected) == 4 * 10 * 12
+    assert expected <= names
+    assert generator.SKIPPED == {}
+
+
+def test_the_static_weights_are_the_benchmarks():
+    outer = Config.fromfile(leaf('pad_net', 'pad_net', 'nyud_4task',
+                                 'handtuned')).model.weighter.outer
+    # Vandenhende et al.'s weights of the loss terms, per task
+    assert outer.weights == dict(seg=1.0, depth=1.0, normal=10.0, edge=50.0)
+    outer = Config.fromfile(leaf('mtan', 'segnet', 'nyuv2_3task',
+                                 'handtuned')).model.weighter.outer
+    assert outer.weights == dict(seg=1.0, depth=1.0, normal=1.0)
+    equal = Config.fromfile(leaf('mtan', 'segnet', 'nyuv2_3task',
+                                 'equal')).model.weighter.outer
+    assert equal.normalize is True  # 1/K
+
+
+def test_the_benchmark_weights_are_read_per_task(tmp_path, monkeypatch):
+    assert generator.benchmark_handtuned('pcontext_5task') == dict(
+        seg=1.0, parts=2.0, sal=5.0, normal=10.0, edge=50.0)
+    base = tmp_path / 'configs' / '_base_' / 'benchmarks'
+    base.mkdir(parents=True)
+    (base / 'odd.py').write_text(
+        "tasks = dict(seg=dict(), depth=dict())\n"
+        "handtuned_weights = {'edge.loss_bce': 2.0}\n")
+    monkeypatch.setattr(generator, 'ROOT', str(tmp_path))
+    with pytest.raises(KeyError, match=r"'edge.loss_bce'.*\('seg', 'depth'"):
+        generator.benchmark_handtuned('odd')
+
+
+def test_pascal_context_inputs_are_padded_to_512():
+    for folder, network, _ in CASES[::4]:
+        cfg = Config.fromfile(leaf(folder, network, 'pcontext_5task', 'cov'))
+        assert cfg.model.data_preprocessor.pad_size_divisor == 512
+        assert cfg.img_size == (512, 512)
+    cfg = Config.fromfile(leaf('mtan', 'segnet', 'nyuv2_3task', 'cov'))
+    assert cfg.model.data_preprocessor.get('pad_size_divisor', 1) == 1
+
+
+def random_sample(model, size: int) -> SegDataSample:
+    """A data sample with a plausible random ground truth of every task."""
+    sample = SegDataSample()
+    for task in model.tasks.values():
+        loss = type(task.loss).__name__
+        if loss == 'LabelCELoss':
+            gt = torch.randint(0, task.channels, (1, size, size)).float()
+        elif loss == 'UnitNormalLoss':
+            gt = torch.nn.functional.normalize(torch.randn(3, size, size),
+                                               dim=0)
+        elif loss == 'BalancedBCELoss':
+            gt = torch.randint(0, 2, (1, size, size)).float()
+        else:  # depth
+            gt = torch.rand(1, size, size) + 0.5
+        sample.set_data({task.gt_field: PixelData(data=gt)})
+    return sample
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('folder,network,benchmark', CASES,
+                         ids=['/'.join(case) for case in CASES])
+def test_the_full_size_model_builds_and_gives_every_tasks_loss(
+        folder, network, benchmark):
+    cfg = Config.fromfile(leaf(folder, network, benchmark, 'cov'))
+    tasks = BENCHMARK_TASKS[benchmark]
+    weighter = cfg.model.weighter
+    assert weighter.type == 'HierarchicalWeighting'
+    assert tuple(weighter.groups) == tuple(cfg.model.tasks) == tasks
+    if network == 'segnet':  # from scratch, as the MTAN paper
+        assert 'pretrained' not in cfg.model.backbone
+    else:
+        assert cfg.model.backbone.pretrained is True
+    if 'img_size' in cfg.model:  # the expert gates read the whole image
+        assert cfg.model.img_size == cfg.img_size
+        cfg.model.img_size = (SIZE, SIZE)
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        model = MODELS.build(without_pretrained_weights(cfg.model))
+    torch.manual_seed(0)
+    losses = model.loss(torch.rand(1, 3, SIZE, SIZE),
+                        [random_sample(model, SIZE)])
+    assert {key.split('.')[0] for key in losses} - {'reg'} == set(tasks)
+    total, log_vars = model.parse_losses(losses)  # the config's weighter
+    assert torch.isfinite(total)
+    assert set(losses) <= set(log_vars)
