@@ -14,7 +14,11 @@ and what the rule needs beyond its base):
   SynthScenes;
 - ``configs/mti_net/`` and ``configs/pad_net/``: MTI-Net (Vandenhende,
   Georgoulis and Van Gool, ECCV 2020) and PAD-Net (Xu, Ouyang, Wang and
-  Sebe, CVPR 2018) on SynthScenes.
+  Sebe, CVPR 2018) on SynthScenes;
+- every architecture family (``configs/{mtan,nddr,mti_net,pad_net,
+  mixture_of_experts,ltb}/``) on SynthScenes and on each multi-task
+  benchmark of ``BENCHMARKS`` (``FAMILIES``): the rule grid over the
+  benchmark's tasks.
 
 Every folder of ``configs/`` (hand-written ones included) gets a README.md
 table: config, model, data, weighter, schedule (read from the resolved

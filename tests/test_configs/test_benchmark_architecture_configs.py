@@ -13,7 +13,8 @@ from mmengine.registry import DefaultScope
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from mtlw.models.backbones import without_pretrained_weights
+from mtlw.models.backbones import (PretrainedWeightsError,
+                                   without_pretrained_weights)
 from mtlw.registry import MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -132,3 +133,18 @@ def test_the_full_size_model_builds_and_gives_every_tasks_loss(
     total, log_vars = model.parse_losses(losses)  # the config's weighter
     assert torch.isfinite(total)
     assert set(losses) <= set(log_vars)
+
+
+@pytest.mark.parametrize('folder,network,file_name', [
+    ('mti_net', 'mti_net', 'hrnet_w18.ms_in1k.safetensors'),
+    ('mtan', 'resnet', 'resnet50.tv_in1k.safetensors'),
+    ('ltb', 'ltb', 'resnet50.tv_in1k.safetensors')])
+def test_offline_the_imagenet_start_names_the_file_to_place(
+        folder, network, file_name):
+    # tests/conftest.py makes every download fail as without network
+    cfg = Config.fromfile(leaf(folder, network, 'cityscapes_2task', 'cov'))
+    with pytest.raises(PretrainedWeightsError) as error:
+        with DefaultScope.overwrite_default_scope('mmseg'):
+            MODELS.build(cfg.model)
+    assert (f'--cfg-options model.backbone.checkpoint=checkpoints/'
+            f'{file_name}') in str(error.value)

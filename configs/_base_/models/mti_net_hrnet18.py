@@ -16,11 +16,11 @@ model = dict(
     data_preprocessor=data_preprocessor,
     backbone=dict(
         type='TimmEncoder',
-        model_name='hrnet_w18',
+        # HRNet-W18-C, the HRNet authors' ImageNet model (timm's tag
+        # ms_in1k), which Vandenhende et al. start from; offline:
+        # model.backbone.checkpoint=checkpoints/hrnet_w18.ms_in1k.safetensors
+        model_name='hrnet_w18.ms_in1k',
         feature_location='',
-        # timm's ImageNet weights of HRNet-W18 (hrnet_w18.ms_aug_in1k, the
-        # HRNet authors' ImageNet model, as Vandenhende et al. start from);
-        # offline: model.backbone.checkpoint=<hrnet_w18 file>
         pretrained=True,
         out_indices=(1, 2, 3, 4)),
     strides=(4, 8, 16, 32),
