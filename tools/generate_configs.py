@@ -467,6 +467,7 @@ class Family(NamedTuple):
 
     folder: str
     backbone: str  # the backbone words of the README table
+    # (name, title, model fields, model bases, gradient mode) per network
     networks: Tuple[Tuple[str, str, str, Tuple[str, ...], str], ...]
     model_fields: str = ''  # beyond ARCHITECTURE_FIELDS
 

@@ -148,3 +148,24 @@ def test_offline_the_imagenet_start_names_the_file_to_place(
             MODELS.build(cfg.model)
     assert (f'--cfg-options model.backbone.checkpoint=checkpoints/'
             f'{file_name}') in str(error.value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('folder,network', [
+    ('pad_net', 'pad_net'),  # MGDA on the shared HRNet output
+    ('mtan', 'segnet')])  # MGDA on the SegNet's parameters
+def test_a_gradient_rule_weighs_the_full_size_model(folder, network):
+    cfg = Config.fromfile(leaf(folder, network, 'cityscapes_2task', 'mgda'))
+    assert cfg.model.weighter.outer.type == 'MGDA'
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        model = MODELS.build(without_pretrained_weights(cfg.model))
+    torch.manual_seed(0)
+    losses = model(torch.rand(2, 3, SIZE, SIZE),
+                   [random_sample(model, SIZE) for _ in range(2)],
+                   mode='loss')
+    total, _ = model.parse_losses(losses)
+    total.backward()
+    assert torch.isfinite(total)
+    shared = model.get_submodule(cfg.model.shared)
+    assert all(param.grad is not None and torch.isfinite(param.grad).all()
+               for param in shared.parameters())
