@@ -1,8 +1,9 @@
 """Every architecture family on every multi-task benchmark: the generated
 grid is complete, the rule weighs the benchmark's tasks with its static
 weights, real-data encoders ask for ImageNet weights (SegNet-MTAN: from
-scratch, as the MTAN paper), and each family x benchmark config builds its
-full-size model, which gives every task's loss on a small input."""
+scratch, as the MTAN paper), each family x benchmark config builds its
+full-size model at the documented size, and each network gives every
+task's loss on a small input (and takes a gradient rule)."""
 import importlib.util
 import os.path as osp
 
@@ -107,10 +108,38 @@ def random_sample(model, size: int) -> SegDataSample:
     return sample
 
 
-@pytest.mark.slow
+# Parameters of each network per benchmark (nyuv2_3task, cityscapes_2task,
+# nyud_4task, pcontext_5task): the numbers of the family pages' Benchmarks
+# sections. The NYUv2 SegNet-MTAN and ResNet-MTAN counts are checked
+# against independent formulas in tests/test_models/test_mtan.py.
+PARAMETERS = {
+    ('mtan', 'segnet'): (44_229_073, 41_206_984, 47_252_397, 50_273_121),
+    ('mtan', 'resnet'): (92_347_153, 72_043_720, 112_655_469, 132_953_505),
+    ('nddr', 'resnet'): (169_099_345, 101_582_728, 247_770_157,
+                         337_580_001),
+    ('mti_net', 'mti_net'): (18_340_441, 14_261_734, 23_662_485, 30_195_711),
+    ('pad_net', 'pad_net'): (15_938_102, 12_630_948, 20_435_182, 26_091_862),
+    ('mixture_of_experts', 'mmoe'): (146_393_373, 127_070_992, 173_290_045,
+                                     190_395_189),
+    ('mixture_of_experts', 'cgc'): (217_912_800, 174_283_666, 271_008_577,
+                                    311_867_514),
+    ('mixture_of_experts', 'dselect_k'): (148_384_035, 127_464_212,
+                                          180_662_853, 198_259_519),
+    ('mixture_of_experts', 'ple'): (181_561_647, 110_509_788, 327_050_901,
+                                    376_347_603),
+    ('ltb', 'ltb'): (118_904_053, 79_268_504, 158_544_493, 198_174_661),
+}
+
+
+def build(model_cfg) -> torch.nn.Module:
+    """The model of a config, without the ImageNet start."""
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        return MODELS.build(without_pretrained_weights(model_cfg))
+
+
 @pytest.mark.parametrize('folder,network,benchmark', CASES,
                          ids=['/'.join(case) for case in CASES])
-def test_the_full_size_model_builds_and_gives_every_tasks_loss(
+def test_the_full_size_model_builds_at_the_documented_size(
         folder, network, benchmark):
     cfg = Config.fromfile(leaf(folder, network, benchmark, 'cov'))
     tasks = BENCHMARK_TASKS[benchmark]
@@ -123,13 +152,27 @@ def test_the_full_size_model_builds_and_gives_every_tasks_loss(
         assert cfg.model.backbone.pretrained is True
     if 'img_size' in cfg.model:  # the expert gates read the whole image
         assert cfg.model.img_size == cfg.img_size
+    with torch.device('meta'):  # the real structure, no memory, fast
+        model = build(cfg.model)
+    assert tuple(model.tasks) == tasks
+    count = sum(param.numel() for param in model.parameters())
+    assert count == PARAMETERS[folder, network][list(BENCHMARK_TASKS).index(
+        benchmark)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('folder,network', NETWORKS,
+                         ids=['/'.join(net) for net in NETWORKS])
+def test_the_full_size_model_gives_every_tasks_loss(folder, network):
+    """On the smallest benchmark (Cityscapes, 2 tasks), a small input."""
+    cfg = Config.fromfile(leaf(folder, network, 'cityscapes_2task', 'cov'))
+    if 'img_size' in cfg.model:
         cfg.model.img_size = (SIZE, SIZE)
-    with DefaultScope.overwrite_default_scope('mmseg'):
-        model = MODELS.build(without_pretrained_weights(cfg.model))
+    model = build(cfg.model)
     torch.manual_seed(0)
     losses = model.loss(torch.rand(1, 3, SIZE, SIZE),
                         [random_sample(model, SIZE)])
-    assert {key.split('.')[0] for key in losses} - {'reg'} == set(tasks)
+    assert {key.split('.')[0] for key in losses} - {'reg'} == {'seg', 'depth'}
     total, log_vars = model.parse_losses(losses)  # the config's weighter
     assert torch.isfinite(total)
     assert set(losses) <= set(log_vars)
@@ -157,8 +200,7 @@ def test_offline_the_imagenet_start_names_the_file_to_place(
 def test_a_gradient_rule_weighs_the_full_size_model(folder, network):
     cfg = Config.fromfile(leaf(folder, network, 'cityscapes_2task', 'mgda'))
     assert cfg.model.weighter.outer.type == 'MGDA'
-    with DefaultScope.overwrite_default_scope('mmseg'):
-        model = MODELS.build(without_pretrained_weights(cfg.model))
+    model = build(cfg.model)
     torch.manual_seed(0)
     losses = model(torch.rand(2, 3, SIZE, SIZE),
                    [random_sample(model, SIZE) for _ in range(2)],
