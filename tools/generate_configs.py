@@ -499,9 +499,11 @@ FAMILIES = (
                      ('ple', 'PLE',
                       'PLE (1 shared + 1 per task, every stage)'))),
            LIBMTL_EXPERTS + ',\n    img_size=_base_.img_size'),
+    # LTB's branching schedule spans the benchmark's epochs (LibMTL's).
     Family('ltb', 'dilated ResNet-50 columns (ImageNet), DeepLabV3 heads',
            (('ltb', 'Learning to Branch', "type='LTB'", ('ltb_r50', ),
-             'params'), ), LIBMTL_EXPERTS),
+             'params'), ),
+           LIBMTL_EXPERTS + ',\n    num_epochs=_base_.train_cfg.max_epochs'),
 )
 # Combinations left out, with the reason (none so far: the padded
 # PASCAL-Context input serves every family).

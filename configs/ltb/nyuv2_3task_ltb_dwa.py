@@ -10,6 +10,7 @@ model = dict(
     tasks=_base_.tasks,
     backbone=dict(model_name='resnet50.tv_in1k', output_stride=8),
     decoder=dict(_delete_=True, type='DeepLabV3Head', in_channels=2048),
+    num_epochs=_base_.train_cfg.max_epochs,
     weighter=dict(
         type='HierarchicalWeighting',
         groups=_base_.task_groups,

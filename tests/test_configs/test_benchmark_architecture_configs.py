@@ -152,6 +152,8 @@ def test_the_full_size_model_builds_at_the_documented_size(
         assert cfg.model.backbone.pretrained is True
     if 'img_size' in cfg.model:  # the expert gates read the whole image
         assert cfg.model.img_size == cfg.img_size
+    if network == 'ltb':  # the branching schedule spans the training
+        assert cfg.model.num_epochs == cfg.train_cfg.max_epochs
     with torch.device('meta'):  # the real structure, no memory, fast
         model = build(cfg.model)
     assert tuple(model.tasks) == tasks
