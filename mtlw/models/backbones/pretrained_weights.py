@@ -2,8 +2,9 @@
 file is checked before it is loaded.
 
 Every encoder of mtlw (:class:`TimmEncoder`, :class:`ResNetV1cEncoder`,
-:class:`StagedResNet`) takes the same two arguments: ``pretrained`` (fetch the standard ImageNet
-weights on first use) and ``checkpoint`` (a local weight file instead).
+:class:`StagedResNet`) takes the same two arguments: ``pretrained`` (fetch
+the standard ImageNet weights on first use) and ``checkpoint`` (a local
+weight file instead).
 Both reach the backbone through one config key, :data:`CHECKPOINT_KEY`.
 """
 import os.path as osp
