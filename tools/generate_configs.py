@@ -16,7 +16,11 @@ and what the rule needs beyond its base):
   SynthScenes;
 - ``configs/mti_net/`` and ``configs/pad_net/``: MTI-Net (Vandenhende,
   Georgoulis and Van Gool, ECCV 2020) and PAD-Net (Xu, Ouyang, Wang and
-  Sebe, CVPR 2018) on SynthScenes.
+  Sebe, CVPR 2018) on SynthScenes;
+- every architecture family (``configs/{mtan,nddr,mti_net,pad_net,
+  mixture_of_experts,ltb}/``) on SynthScenes and on each multi-task
+  benchmark of ``BENCHMARKS`` (``FAMILIES``): the rule grid over the
+  benchmark's tasks.
 
 Every folder of ``configs/`` (hand-written ones included) gets a README.md
 table: config, model, data, weighter, schedule (read from the resolved
@@ -496,12 +500,15 @@ REPRESENTATION_RULES = ('mgda', )
 
 def architecture_network(name: str, title: str, model: str,
                          bases: Tuple[str, ...],
-                         gradient_mode: str = 'params') -> Network:
-    """A SynthScenes 3-task twin of an architecture family; gradient rules
-    run in ``gradient_mode`` ('params' for nets without one shared output,
-    '' for the rule's own mode)."""
-    ones = {task: 1.0 for task in SYNTHSCENES_3TASKS}
-    return Network(name, title, model, SYNTHSCENES_3TASKS, ones,
+                         gradient_mode: str = 'params',
+                         tasks: Tuple[str, ...] = SYNTHSCENES_3TASKS,
+                         handtuned: Dict[str, float] = None) -> Network:
+    """A network of an architecture family weighing ``tasks`` (by default
+    the SynthScenes 3-task twin's); gradient rules run in ``gradient_mode``
+    ('params' for nets without one shared output, '' for the rule's own
+    mode); ``handtuned``: task -> static weight (default 1 each)."""
+    weights = handtuned or {task: 1.0 for task in tasks}
+    return Network(name, title, model, tuple(tasks), weights,
                    bases=tuple(f'models/{base}' for base in bases),
                    gradient_mode=gradient_mode)
 
@@ -511,7 +518,8 @@ def architecture_network(name: str, title: str, model: str,
 # 8 x 16 maps); MTI-Net and PAD-Net on a tiny HRNet
 # (`_base_/models/hrnet_tiny.py`); the mixtures of experts and LTB with
 # ResNet10-T experts and 32-to-8-wide decoders.
-TWIN_RESNET = ('backbone=dict(depth=18, stem_channels=16, base_channels=16),'
+TWIN_RESNET = ('backbone=dict(\n        depth=18, stem_channels=16, '
+               'base_channels=16, pretrained=False),'
                '\n    decode_head=dict(channels=32, dilations=(1, 2, 3))')
 HRNET_TINY = ('backbone=_base_.hrnet_tiny,\n'
               '    in_channels=_base_.hrnet_tiny_channels')
@@ -546,6 +554,138 @@ EXPERT_MIXTURE_TWIN = (
     ARCHITECTURE_FIELDS + ",\n    backbone=dict(model_name='resnet10t', "
     "pretrained=False),\n"
     '    decoder=dict(in_channels=512, channels=(32, 32, 16, 16, 8, 8))')
+
+
+# The multi-task benchmarks (`_base_/benchmarks/<name>.py`): title and tasks.
+# Every architecture family's settings on them take their data description
+# from here ('<family>/<name>...'), and each task gets a single-task baseline
+# for Delta_m in configs/benchmarks/.
+BENCHMARKS = dict(
+    nyuv2_3task=('NYUv2 288 x 384 (MTAN / LibMTL): 13 classes, depth, '
+                 'normals', ('seg', 'depth', 'normal')),
+    cityscapes_2task=('Cityscapes 128 x 256 (MTAN / LibMTL): 7 classes + '
+                      'depth', ('seg', 'depth')),
+    nyud_4task=('NYUD-v2 (Vandenhende): 40 classes, depth, normals, '
+                'boundaries', ('seg', 'depth', 'normal', 'edge')),
+    pcontext_5task=('PASCAL-Context (Vandenhende): 21 classes, human parts, '
+                    'saliency, normals, boundaries',
+                    ('seg', 'parts', 'sal', 'normal', 'edge')),
+)
+# Their names in the header of a config.
+BENCHMARK_NAMES = dict(
+    nyuv2_3task='NYUv2 3 tasks', cityscapes_2task='Cityscapes 2 tasks',
+    nyud_4task='NYUD-v2 4 tasks', pcontext_5task='PASCAL-Context 5 tasks')
+
+
+# ------------------------------------------- architectures on the benchmarks
+# Every architecture family on every multi-task benchmark (`BENCHMARKS`,
+# `_base_/benchmarks/<name>.py`): the full rule grid over the benchmark's
+# tasks, the real model bases at the papers' / libraries' settings.
+def benchmark_handtuned(benchmark: str) -> Dict[str, float]:
+    """Task -> static weight of a benchmark: its base's `handtuned_weights`
+    (one per '<task>.<term>', Vandenhende et al.'s), or 1 each where the
+    protocol sums the losses (MTAN / LibMTL)."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(
+        osp.join(ROOT, CONFIGS, '_base_', 'benchmarks', f'{benchmark}.py'))
+    weights = {task: 1.0 for task in cfg.tasks}
+    for key, value in cfg.get('handtuned_weights', {}).items():
+        task = key.split('.', 1)[0]
+        if task not in weights:
+            raise KeyError(f'handtuned_weights of {benchmark} name {key!r}, '
+                           f'not a term of its tasks {tuple(weights)}')
+        weights[task] = value
+    return weights
+
+
+# LibMTL's experts for dense prediction: torchvision's ImageNet ResNet-50,
+# dilated to output stride 8, and a DeepLabV3 (ASPP) head per task.
+LIBMTL_EXPERTS = (
+    "backbone=dict(model_name='resnet50.tv_in1k', output_stride=8),\n"
+    "    decoder=dict(_delete_=True, type='DeepLabV3Head', in_channels=2048)")
+# PASCAL-Context validates images at their own size (at most 500 x 500):
+# padded to 512 x 512 as Vandenhende et al. pad them, a size every encoder
+# here divides and the expert gates' fixed input (predictions are cropped
+# back).
+PAD_TO_512 = 'data_preprocessor=dict(pad_size_divisor=512)'
+
+
+class Family(NamedTuple):
+    """One architecture family's real networks on a benchmark."""
+
+    folder: str
+    backbone: str  # the backbone words of the README table
+    # (name, title, model fields, model bases, gradient mode) per network
+    networks: Tuple[Tuple[str, str, str, Tuple[str, ...], str], ...]
+    model_fields: str = ''  # beyond ARCHITECTURE_FIELDS
+
+
+FAMILIES = (
+    Family('mtan', 'SegNet 64-512, from scratch (as the MTAN paper)',
+           (('segnet', 'SegNet-MTAN', "type='SegNetMTAN'", ('segnet_mtan', ),
+             'params'), )),
+    Family('mtan', 'dilated ResNet-50 (ImageNet), DeepLabV3 heads',
+           (('resnet', 'ResNet-50 MTAN', "type='ResNetMTAN'",
+             ('resnet_mtan', ), 'params'), )),
+    Family('nddr', 'dilated ResNet-50 columns (ImageNet), DeepLabV3 heads',
+           (('resnet', 'NDDR-CNN', "type='NDDRCNN'", ('nddr_cnn', ),
+             'params'), )),
+    Family('mti_net', 'HRNet-W18 (ImageNet)',
+           (('mti_net', 'MTI-Net', "type='MTINet'", ('mti_net_hrnet18', ),
+             ''), )),
+    Family('pad_net', 'HRNet-W18 (ImageNet)',
+           (('pad_net', 'PAD-Net', "type='PADNet'", ('pad_net_hrnet18', ),
+             ''), )),
+    Family('mixture_of_experts',
+           'dilated ResNet-50 experts (ImageNet), DeepLabV3 heads',
+           tuple((name, title, f"type='{kind}'", ('expert_mixture_r50', ),
+                  'params')
+                 for name, kind, title in (
+                     ('mmoe', 'MMoE', 'MMoE (4 experts)'),
+                     ('cgc', 'CGC', 'CGC (4 shared + 1 per task)'),
+                     ('dselect_k', 'DSelectK', 'DSelect-k (4 experts, k = 2)'),
+                     ('ple', 'PLE',
+                      'PLE (1 shared + 1 per task, every stage)'))),
+           LIBMTL_EXPERTS + ',\n    img_size=_base_.img_size'),
+    # LTB's branching schedule spans the benchmark's epochs (LibMTL's).
+    Family('ltb', 'dilated ResNet-50 columns (ImageNet), DeepLabV3 heads',
+           (('ltb', 'Learning to Branch', "type='LTB'", ('ltb_r50', ),
+             'params'), ),
+           LIBMTL_EXPERTS + ',\n    num_epochs=_base_.train_cfg.max_epochs'),
+)
+# Combinations left out, with the reason (none so far: the padded
+# PASCAL-Context input serves every family).
+SKIPPED: Dict[Tuple[str, str], str] = {}
+
+
+def benchmark_settings() -> List[Setting]:
+    """The settings of every family x benchmark (but ``SKIPPED``)."""
+    settings = []
+    for benchmark, (_, tasks) in BENCHMARKS.items():
+        handtuned = benchmark_handtuned(benchmark)
+        if tuple(handtuned) != tasks:
+            raise ValueError(f'BENCHMARKS lists the tasks {tasks} of '
+                             f'{benchmark}, its base {tuple(handtuned)}')
+        padding = (PAD_TO_512, ) if benchmark == 'pcontext_5task' else ()
+        for family in FAMILIES:
+            if (family.folder, benchmark) in SKIPPED:
+                continue
+            networks = tuple(
+                architecture_network(name, title, model, bases, mode,
+                                     tasks, handtuned)
+                for name, title, model, bases, mode in family.networks)
+            fields = ',\n    '.join(
+                (ARCHITECTURE_FIELDS, ) + tuple(
+                    field for field in (family.model_fields, ) if field)
+                + padding)
+            settings.append(Setting(
+                f'{family.folder}/{benchmark}', f'benchmarks/{benchmark}',
+                BENCHMARK_NAMES[benchmark], networks,
+                tuple((net.name, ALL) for net in networks), family.backbone,
+                model_fields=fields, by_task=True))
+    return settings
+
+
 SETTINGS = (
     Setting('deeplab/cityscapes', 'deeplab/cityscapes', 'Cityscapes',
             DEEPLAB, DEEPLAB_RULES, 'ResNet34'),
@@ -604,7 +744,7 @@ SETTINGS = (
             'SynthScenes 3 tasks (CPU twin)', NDDR,
             tuple((net.name, ALL) for net in NDDR), 'random init',
             model_fields=ARCHITECTURE_FIELDS, by_task=True),
-)
+) + tuple(benchmark_settings())
 
 
 def static_weighter(weights: Dict[str, float]) -> str:
@@ -743,21 +883,6 @@ MEASURED = {
     'synergy/synthscenes_weak_lateral_equal.py': 'mIoU 47.86, RMSE 4.99 m',
     'synergy/synthscenes_weak_lateral_cov.py': 'mIoU 47.16, RMSE 6.12 m',
 }
-# The multi-task benchmarks (`_base_/benchmarks/<name>.py`): title and tasks.
-# Every architecture family's settings on them take their data description
-# from here ('<family>/<name>...'), and each task gets a single-task baseline
-# for Delta_m in configs/benchmarks/.
-BENCHMARKS = dict(
-    nyuv2_3task=('NYUv2 288 x 384 (MTAN / LibMTL): 13 classes, depth, '
-                 'normals', ('seg', 'depth', 'normal')),
-    cityscapes_2task=('Cityscapes 128 x 256 (MTAN / LibMTL): 7 classes + '
-                      'depth', ('seg', 'depth')),
-    nyud_4task=('NYUD-v2 (Vandenhende): 40 classes, depth, normals, '
-                'boundaries', ('seg', 'depth', 'normal', 'edge')),
-    pcontext_5task=('PASCAL-Context (Vandenhende): 21 classes, human parts, '
-                    'saliency, normals, boundaries',
-                    ('seg', 'parts', 'sal', 'normal', 'edge')),
-)
 SINGLE_TASK_MODEL = 'DeepLabV3+, dilated ResNet-50, one task'
 FOLDERS = dict(
     benchmarks=('Single-task baselines of the multi-task benchmarks '

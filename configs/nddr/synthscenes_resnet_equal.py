@@ -7,7 +7,8 @@ _base_ = [
 ]
 model = dict(
     type='NDDRCNN',
-    backbone=dict(depth=18, stem_channels=16, base_channels=16),
+    backbone=dict(
+        depth=18, stem_channels=16, base_channels=16, pretrained=False),
     decode_head=dict(channels=32, dilations=(1, 2, 3)),
     tasks=_base_.tasks,
     weighter=dict(

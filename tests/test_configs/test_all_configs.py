@@ -38,6 +38,7 @@ REPRESENTATIVES = [
     'mtan/synthscenes_resnet_uncertainty.py',
     'nddr/synthscenes_resnet_handtuned.py',
     'benchmarks/pcontext_5task_stl_parts.py',
+    'mti_net/cityscapes_2task_mti_net_mgda.py',
 ]
 spec = importlib.util.spec_from_file_location(
     'generate_configs', osp.join(ROOT, 'tools', 'generate_configs.py'))
@@ -171,10 +172,14 @@ def test_representatives_build_their_model(name):
 # weights to load (docs/monodepth.md).
 # The papers' from-scratch settings: monodepth (CoV-Weighting) and the DeepLab
 # report's from-scratch ablation step.
+# SegNet-MTAN is trained from scratch by the MTAN paper (Liu, Johns and
+# Davison, CVPR 2019).
 FROM_SCRATCH = ('monodepth/kitti_', 'monodepth/cityscapes_',
                 'deeplab/miniscapes_joint_scratch_',
                 # the report's start (section 1.1) and its 1.1 variants
-                'deeplab/miniscapes_joint_report_base')
+                'deeplab/miniscapes_joint_report_base') + tuple(
+                    f'mtan/{benchmark}_segnet_'
+                    for benchmark in generator.BENCHMARKS)
 
 
 def starts_from_imagenet(cfg: Config) -> bool:

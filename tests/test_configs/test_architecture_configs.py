@@ -12,8 +12,8 @@ from mtlw.registry import WEIGHTERS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
-    glob.glob(osp.join(ROOT, 'configs', 'mtan', '*.py')) +
-    glob.glob(osp.join(ROOT, 'configs', 'nddr', '*.py')))
+    glob.glob(osp.join(ROOT, 'configs', 'mtan', 'synthscenes_*.py')) +
+    glob.glob(osp.join(ROOT, 'configs', 'nddr', 'synthscenes_*.py')))
 # The loss terms of the SynthScenes 3-task benchmark.
 TERMS = ('depth.loss_log_l1', 'depth.loss_range_min', 'depth.loss_range_max',
          'normal.loss_cos', 'normal.loss_unit', 'seg.loss_ce',

@@ -13,6 +13,12 @@ tasks = dict(
     seg=dict(channels=7, loss=dict(type='LabelCELoss', ignore_index=255)),
     depth=dict(channels=1, loss=dict(type='DepthRegressionLoss',
                                      penalty='l1')))
+# The rule of an architecture config weighs the tasks, each task's terms
+# summed (HierarchicalWeighting groups).
+task_groups = {task: rf'^{task}\.' for task in tasks}
+# Network input size (the expert mixtures' gates read the whole image):
+# the images.
+img_size = (128, 256)
 task_metrics = dict(
     seg=dict(type='IoUMetric', iou_metrics=['mIoU']),
     depth=dict(type='PooledDepthMetric'))

@@ -25,6 +25,12 @@ tasks = dict(
 handtuned_weights = {
     'seg.loss_ce': 1.0, 'depth.loss_l1': 1.0, 'normal.loss_l1': 10.0,
     'edge.loss_bce': 50.0}
+# The rule of an architecture config weighs the tasks, each task's terms
+# summed (HierarchicalWeighting groups).
+task_groups = {task: rf'^{task}\.' for task in tasks}
+# Network input size (the expert mixtures' gates read the whole image):
+# the images.
+img_size = (480, 640)
 task_metrics = dict(
     seg=dict(type='IoUMetric', iou_metrics=['mIoU']),
     depth=dict(type='PooledDepthMetric'),

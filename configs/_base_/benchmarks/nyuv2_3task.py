@@ -25,6 +25,12 @@ tasks = dict(
     depth=dict(channels=1, loss=dict(type='DepthRegressionLoss',
                                      penalty='l1')),
     normal=dict(channels=3, loss=dict(type='UnitNormalLoss', penalty='cos')))
+# The rule of an architecture config weighs the tasks, each task's terms
+# summed (HierarchicalWeighting groups).
+task_groups = {task: rf'^{task}\.' for task in tasks}
+# Network input size (the expert mixtures' gates read the whole image):
+# the images.
+img_size = (288, 384)
 task_metrics = dict(
     seg=dict(type='IoUMetric', iou_metrics=['mIoU']),
     depth=dict(type='PooledDepthMetric'),

@@ -26,6 +26,13 @@ tasks = dict(
 handtuned_weights = {
     'seg.loss_ce': 1.0, 'parts.loss_ce': 2.0, 'sal.loss_bce': 5.0,
     'normal.loss_l1': 10.0, 'edge.loss_bce': 50.0}
+# The rule of an architecture config weighs the tasks, each task's terms
+# summed (HierarchicalWeighting groups).
+task_groups = {task: rf'^{task}\.' for task in tasks}
+# Network input size (the expert mixtures' gates read the whole image):
+# the training crops; validation images, at most 500 x 500, are padded to it by
+# the architecture configs, as Vandenhende et al. pad them.
+img_size = (512, 512)
 task_metrics = dict(
     seg=dict(type='IoUMetric', iou_metrics=['mIoU']),
     parts=dict(type='LabelIoUMetric', task='parts', num_classes=7),

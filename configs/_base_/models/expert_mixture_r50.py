@@ -1,8 +1,10 @@
 # The mixture-of-experts nets for dense prediction as LibMTL adapts them
 # (MMoE; CGC, PLE, DSelect-k set `type`): every expert an ImageNet-pretrained
 # timm ResNet-50 (the last, stride-32 map), each task's gate reading the
-# flattened input image, one TwelveConvDecoder per task. LibMTL's NYUv2 setting uses a dilated
-# ResNet-50 and a DeepLab (ASPP) head per task instead of this decoder.
+# flattened input image, one TwelveConvDecoder per task. LibMTL's NYUv2 /
+# Cityscapes setting, which the benchmark configs (configs/
+# mixture_of_experts/<benchmark>_*.py) set, uses torchvision's ResNet-50
+# dilated to stride 8 and a DeepLabV3 (ASPP) head per task instead.
 # The leaf sets `tasks` and `img_size` (the gates' input size).
 data_preprocessor = dict(
     type='MultiTaskDataPreprocessor',

@@ -15,13 +15,13 @@ model = dict(
     type='MTINet',
     data_preprocessor=data_preprocessor,
     backbone=dict(
-        type='mmpretrain.TIMMBackbone',
-        model_name='hrnet_w18',
-        features_only=True,
+        type='TimmEncoder',
+        # HRNet-W18-C, the HRNet authors' ImageNet model (timm's tag
+        # ms_in1k), which Vandenhende et al. start from; offline:
+        # model.backbone.checkpoint=checkpoints/hrnet_w18.ms_in1k.safetensors
+        model_name='hrnet_w18.ms_in1k',
         feature_location='',
-        # random init here; ImageNet weights are switched on with the
-        # real-data benchmark configs
-        pretrained=False,
+        pretrained=True,
         out_indices=(1, 2, 3, 4)),
     strides=(4, 8, 16, 32),
     distillation=dict(attention='source', bias=False),

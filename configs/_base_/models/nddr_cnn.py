@@ -16,9 +16,9 @@ model = dict(
         strides=(1, 2, 1, 1),
         dilations=(1, 1, 2, 4),
         contract_dilation=True,
-        # Random init for now; ImageNet weights: init_cfg=dict(
-        # type='Pretrained', checkpoint='<local resnet50 .pth>').
-        pretrained=None),
+        # torchvision's ImageNet weights (as LibMTL's resnet_dilated);
+        # offline: model.backbone.checkpoint=<resnet50.tv_in1k file>
+        pretrained=True),
     decode_head=dict(type='DeepLabV3Head', channels=256,
                      dilations=(12, 24, 36)),
     nddr_stages=(0, 1, 2, 3, 4),  # the stem and every residual stage

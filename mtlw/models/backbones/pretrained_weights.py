@@ -1,16 +1,17 @@
 """ImageNet weights of the encoders: where they come from and how a local
 file is checked before it is loaded.
 
-Every encoder of mtlw (:class:`TimmEncoder`, :class:`ResNetV1cEncoder`)
-takes the same two arguments: ``pretrained`` (fetch the standard ImageNet
-weights on first use) and ``checkpoint`` (a local weight file instead).
+Every encoder of mtlw (:class:`TimmEncoder`, :class:`ResNetV1cEncoder`,
+:class:`StagedResNet`) takes the same two arguments: ``pretrained`` (fetch
+the standard ImageNet weights on first use) and ``checkpoint`` (a local
+weight file instead).
 Both reach the backbone through one config key, :data:`CHECKPOINT_KEY`.
 """
 import os.path as osp
 from typing import Callable, Dict, Iterable, Optional, Sequence
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 #: The config key that points an encoder at a local weight file.
 CHECKPOINT_KEY = 'model.backbone.checkpoint'
@@ -166,6 +167,29 @@ def source_weights(checkpoint: Optional[str],
     if checkpoint is not None:
         return read_checkpoint(checkpoint)
     return fetch(download, model, source, file_name)
+
+
+def load_checked(module: nn.Module, weights: StateDict, dropped: Iterable[str],
+                 source: str, model: str) -> None:
+    """Load a whole-model weight file into an encoder that has the same
+    parameter names, checked first (:func:`check_keys`); the encoder keeps
+    the weights through a later ``init_weights()``.
+
+    Args:
+        module (nn.Module): The encoder (an mmengine ``BaseModule``).
+        weights (dict): The file's weights.
+        dropped (Iterable[str]): Keys of the file the encoder does not have
+            (the classifier).
+        source (str): The file or URL, for messages.
+        model (str): The encoder, for messages.
+    """
+    state = module.state_dict()
+    needed = {key for key in state
+              if not key.endswith('num_batches_tracked')}
+    check_keys(weights, needed, set(state) | set(dropped), source, model)
+    module.load_state_dict(
+        {key: weights.get(key, state[key]) for key in state})
+    module._is_init = True  # keep the weights through init_weights()
 
 
 def without_pretrained_weights(model_cfg: dict) -> dict:

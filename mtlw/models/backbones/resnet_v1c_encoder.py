@@ -6,7 +6,7 @@ from mmengine.runner import checkpoint as mmengine_checkpoint
 from mmseg.models.backbones import ResNetV1c
 
 from mtlw.registry import MODELS
-from .pretrained_weights import (StateDict, check_keys, source_weights,
+from .pretrained_weights import (StateDict, load_checked, source_weights,
                                  unwrap_state_dict)
 
 #: OpenMMLab's ImageNet weights of ResNetV1c-50 (``open-mmlab://resnet50_v1c``
@@ -59,11 +59,4 @@ class ResNetV1cEncoder(ResNetV1c):
         weights = source_weights(
             checkpoint, lambda: download_openmmlab_weights(url), model, url,
             url.rsplit('/', 1)[-1])
-        state = self.state_dict()
-        needed = {key for key in state
-                  if not key.endswith('num_batches_tracked')}
-        check_keys(weights, needed, set(state) | set(CLASSIFIER),
-                   checkpoint or url, model)
-        self.load_state_dict(
-            {key: weights.get(key, state[key]) for key in state})
-        self._is_init = True  # keep the weights through init_weights()
+        load_checked(self, weights, CLASSIFIER, checkpoint or url, model)

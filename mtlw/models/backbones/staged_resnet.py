@@ -1,10 +1,23 @@
-"""mmseg's ResNet, run stage by stage."""
-from typing import List, Tuple
+"""mmseg's ResNet, run stage by stage, from torchvision's ImageNet weights
+on request."""
+from typing import List, Optional, Tuple
 
 from mmseg.models.backbones import ResNet
 from torch import Tensor, nn
 
 from mtlw.registry import MODELS
+from .pretrained_weights import load_checked, source_weights
+from .timm_encoder import download_timm_weights, timm_source
+
+#: The ImageNet classifier of torchvision's / timm's ResNets, absent here.
+CLASSIFIER = ('fc.weight', 'fc.bias')
+
+
+def torchvision_resnet_tag(depth: int) -> str:
+    """timm's name of torchvision's ImageNet weights of ResNet-``depth``
+    (``IMAGENET1K_V1``, what ``torchvision.models.resnet50(pretrained=True)``
+    loads, as LibMTL's ``resnet_dilated`` does)."""
+    return f'resnet{depth}.tv_in1k'
 
 
 @MODELS.register_module()
@@ -17,7 +30,46 @@ class StagedResNet(ResNet):
     ``forward`` is mmseg's (the maps of ``out_indices``). A dilated encoder
     of output stride 8, as in LibMTL's ``resnet_dilated``, is
     ``strides=(1, 2, 1, 1), dilations=(1, 1, 2, 4)``.
+
+    ``pretrained=True`` starts from torchvision's ImageNet weights of the
+    ResNet of this ``depth`` (fetched through timm, tag
+    ``resnet<depth>.tv_in1k``, on first use); ``checkpoint=PATH`` loads a
+    local file instead (torchvision's or timm's ``.pth`` / ``.safetensors``,
+    checked first). mmseg's ResNet (plain stem) names its parameters as
+    torchvision does (``conv1``, ``bn1``, ``layer1.0.downsample.0`` ...), so
+    the file's keys are taken as they are, the classifier ``fc`` dropped;
+    dilation does not change the weights' shapes. Without network the error
+    names the file to place and the key ``model.backbone.checkpoint``.
+
+    Args:
+        pretrained (bool, optional): Start from the ImageNet weights
+            (``None``, mmseg's default, is ``False``; mmseg's path form is
+            ``checkpoint``).
+        checkpoint (str, optional): A local file with those weights; loaded
+            whenever given.
+        **kwargs: mmseg ``ResNet`` arguments (``depth``, ``strides``,
+            ``dilations``, ...).
     """
+
+    def __init__(self, pretrained: Optional[bool] = False,
+                 checkpoint: Optional[str] = None, **kwargs) -> None:
+        if isinstance(pretrained, str):
+            raise TypeError(
+                f'StagedResNet takes pretrained=True/False; load the file '
+                f'{pretrained!r} with checkpoint={pretrained!r}')
+        super().__init__(**kwargs)
+        if pretrained or checkpoint is not None:
+            self.load_weights(checkpoint)
+
+    def load_weights(self, checkpoint: Optional[str]) -> None:
+        """Load torchvision's ImageNet weights (local file or download)."""
+        tag = torchvision_resnet_tag(self.depth)
+        source, file_name = timm_source(tag)
+        model = f"torchvision's ResNet-{self.depth} ({tag})"
+        weights = source_weights(checkpoint,
+                                 lambda: download_timm_weights(tag), model,
+                                 source, file_name)
+        load_checked(self, weights, CLASSIFIER, checkpoint or source, model)
 
     def forward_stem(self, x: Tensor, pool: bool = True) -> Tensor:
         """The stem (``stem_channels`` wide) and, with ``pool``, its max

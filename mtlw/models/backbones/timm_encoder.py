@@ -15,6 +15,9 @@ HOOK_PREFIX = 'body.'
 #: The modules of timm's EfficientNet family (MobileNetV2 included) that
 #: follow the last stage: the 1x1 conv and its batch norm + activation.
 HEAD_MODULES = ('conv_head', 'bn2')
+#: ``timm.create_model`` arguments that only the feature wrappers take
+#: (HRNet's ``feature_location``); the whole model is built without them.
+FEATURE_ONLY_ARGUMENTS = ('feature_location', )
 
 
 def download_timm_weights(model_name: str) -> StateDict:
@@ -46,7 +49,10 @@ def timm_source(model_name: str) -> Tuple[str, str]:
 
 def full_model_keys(model_name: str, **kwargs) -> Set[str]:
     """The state-dict keys of the whole timm model (classifier included),
-    built on the meta device (no memory, no weights)."""
+    built on the meta device (no memory, no weights); arguments of the
+    feature wrappers alone (:data:`FEATURE_ONLY_ARGUMENTS`) are dropped."""
+    kwargs = {key: value for key, value in kwargs.items()
+              if key not in FEATURE_ONLY_ARGUMENTS}
     with torch.device('meta'):
         return set(timm.create_model(model_name, **kwargs).state_dict())
 

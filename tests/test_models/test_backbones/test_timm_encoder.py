@@ -135,3 +135,22 @@ def test_the_hook_based_pnasnet_maps_onto_timms_keys():
     targets = set(encoder._target_keys().values())
     assert targets <= whole
     assert whole - targets == {'last_linear.weight', 'last_linear.bias'}
+
+
+def test_feature_only_arguments_are_left_out_of_the_whole_model():
+    from mtlw.models.backbones.timm_encoder import full_model_keys
+    keys = full_model_keys('hrnet_w18', feature_location='')
+    assert 'classifier.weight' in keys  # the whole classification model
+    assert 'stage4.0.fuse_layers.0.1.0.weight' in keys
+
+
+@pytest.mark.slow
+def test_hrnet_branch_outputs_load_the_whole_models_file(tmp_path):
+    # MTI-Net / PAD-Net: HRNet-W18's raw branches (feature_location='')
+    source, path = saved_weights(tmp_path, 'hrnet_w18')
+    encoder = TimmEncoder('hrnet_w18', checkpoint=path, feature_location='',
+                          out_indices=(1, 2, 3, 4))
+    assert encoder.out_channels == (18, 36, 72, 144)
+    torch.testing.assert_close(
+        encoder.timm_model.stage4[0].fuse_layers[0][1][0].weight,
+        source.stage4[0].fuse_layers[0][1][0].weight)
