@@ -287,11 +287,13 @@ def single_task_network(task: str) -> Network:
 
 
 def single_task_tail(task: str) -> str:
-    """Evaluate (and keep the best checkpoint by) ``task`` alone."""
+    """Evaluate (and keep the best checkpoint by) ``task`` alone: the
+    setting's metrics of ``task`` in a plain ``MultiTaskMetric`` (a
+    setting's multitask score needs both tasks)."""
     best = ("save_best='depth/rmse', rule='less'" if task == 'depth' else
             "save_best='seg/mIoU', rule='greater'")
-    return ('val_evaluator = dict(\n    tasks=dict(_delete_=True, '
-            f'{task}=_base_.val_evaluator.tasks.{task}))\n'
+    return ("val_evaluator = dict(\n    _delete_=True, type='MultiTaskMetric',"
+            f'\n    tasks=dict({task}=_base_.val_evaluator.tasks.{task}))\n'
             'test_evaluator = val_evaluator\n'
             f'default_hooks = dict(checkpoint=dict({best}))\n')
 
