@@ -171,13 +171,16 @@ def test_representatives_build_their_model(name):
 # weights to load (docs/monodepth.md).
 # The papers' from-scratch settings: monodepth (CoV-Weighting) and the DeepLab
 # report's from-scratch ablation step.
+# SegNet ("EncDec" of the synergy Table 8) starts from scratch: mtlw's
+# SegNet has no pretrained weights and Jiao et al. do not say.
 FROM_SCRATCH = ('monodepth/kitti_', 'monodepth/cityscapes_',
-                'deeplab/miniscapes_joint_scratch_')
+                'deeplab/miniscapes_joint_scratch_',
+                'synergy/nyuv2_40_encdec_')
 
 
 def starts_from_imagenet(cfg: Config) -> bool:
     """Whether a config's encoder starts from ImageNet weights."""
-    backbone = cfg.model.backbone
+    backbone = cfg.model.get('backbone', {})  # absent: the model's default
     return bool(backbone.get('pretrained')) or bool(
         backbone.get('checkpoint'))
 
