@@ -657,6 +657,18 @@ MEASURED = {
     'synergy/synthscenes_branchout_s2_equal.py': 'mIoU 50.10, RMSE 4.89 m',
     'synergy/synthscenes_weak_lateral_equal.py': 'mIoU 47.86, RMSE 4.99 m',
     'synergy/synthscenes_weak_lateral_cov.py': 'mIoU 47.16, RMSE 6.12 m',
+    'synergy/synthscenes_encdec_l2_handtuned.py': 'RMSE 4.00 m, delta1 0.575',
+    'synergy/synthscenes_encdec_da_handtuned.py': 'RMSE 4.00 m, delta1 0.635',
+    'synergy/synthscenes_laina_berhu_handtuned.py':
+        'RMSE 4.69 m, delta1 0.547',
+    'synergy/synthscenes_laina_da_handtuned.py': 'RMSE 4.45 m, delta1 0.592',
+    'synergy/synthscenes_lateral_l2_ce_handtuned.py':
+        'mIoU 48.50, RMSE 5.16 m',
+    'synergy/synthscenes_lateral_da_ce_handtuned.py':
+        'mIoU 54.62, RMSE 4.74 m',
+    'synergy/synthscenes_lateral_da_focal_handtuned.py':
+        'mIoU 52.20, RMSE 4.70 m',
+    'synergy/synthscenes_lateral_handtuned.py': 'mIoU 49.95, RMSE 4.91 m',
 }
 # The multi-task benchmarks (`_base_/benchmarks/<name>.py`): title and tasks.
 # Every architecture family's settings on them take their data description
