@@ -392,10 +392,12 @@ def synergy_networks() -> List[Network]:
 
 def synergy_loss_ablation_networks() -> List[Network]:
     """The lower part of Jiao et al.'s supplementary Table 8 on the synergy
-    net: without the attention-driven loss (L1 depth, cross-entropy), then
-    with L_DA, with L_DA and the focal loss; the full loss (L_DA + L_semF +
+    net: without the attention-driven loss (L2 depth, the loss section 5
+    compares L_DA with, and cross-entropy; an L1 variant too), then with
+    L_DA, with L_DA and the focal loss; the full loss (L_DA + L_semF +
     L_JG) is the ``lateral`` network. Losses summed as in the paper."""
     l1 = "type='DepthRegressionLoss', penalty='l1'"
+    l2 = "type='DepthRegressionLoss', penalty='l2'"
     da = "type='DepthAwareLoss'"
     ce = ',\n        seg=dict(loss=dict(gamma=0.0))'  # focal, gamma 0: CE
 
@@ -406,6 +408,9 @@ def synergy_loss_ablation_networks() -> List[Network]:
         return Network(name, title, model, keys, {k: 1.0 for k in keys})
 
     return [
+        network('lateral_l2_ce', 'synergy net, L2 depth + cross-entropy '
+                '(no attention-driven loss)', l2, ce,
+                ('depth.loss_l2', 'seg.loss_ce')),
         network('lateral_l1_ce', 'synergy net, L1 depth + cross-entropy '
                 '(no attention-driven loss)', l1, ce,
                 ('depth.loss_l1', 'seg.loss_ce')),
@@ -434,13 +439,53 @@ def single_task_network(task: str) -> Network:
 
 
 def single_task_tail(task: str) -> str:
-    """Evaluate (and keep the best checkpoint by) ``task`` alone."""
+    """Evaluate (and keep the best checkpoint by) ``task`` alone: the
+    setting's metrics of ``task`` in a plain ``MultiTaskMetric`` (a
+    setting's multitask score needs both tasks)."""
     best = ("save_best='depth/rmse', rule='less'" if task == 'depth' else
             "save_best='seg/mIoU', rule='greater'")
-    return ('val_evaluator = dict(\n    tasks=dict(_delete_=True, '
-            f'{task}=_base_.val_evaluator.tasks.{task}))\n'
+    return ("val_evaluator = dict(\n    _delete_=True, type='MultiTaskMetric',"
+            f'\n    tasks=dict({task}=_base_.val_evaluator.tasks.{task}))\n'
             'test_evaluator = val_evaluator\n'
             f'default_hooks = dict(checkpoint=dict({best}))\n')
+
+
+# The depth-only baselines of Jiao et al.'s supplementary Table 8 (upper
+# part), each with its own loss and with L_DA in its place: SegNet ("EncDec",
+# L2) and FCRN of Laina et al. (berHu). FCRN takes the setting's encoder and
+# the widths of the synergy net's decoder (the same 1024-512-256-128-64 as
+# Laina et al.'s, narrower in the twin); SegNet's widths come from the
+# setting (`Setting.model_fields`).
+DEPTH_BASELINE_LOSSES = dict(
+    l2="type='DepthRegressionLoss', penalty='l2'",
+    berhu="type='DepthRegressionLoss', penalty='berhu'",
+    da="type='DepthAwareLoss'")
+DEPTH_BASELINE_MODELS = dict(
+    encdec="type='SegNetPredictor'",
+    laina="type='FCRN',\n    backbone=_base_.model.backbone,\n"
+          '    channels=_base_.model.channels')
+
+
+def depth_baseline(model: str, loss: str, title: str) -> Network:
+    """A depth-only network of Table 8's upper part with ``loss``."""
+    key = f'depth.loss_{loss}'
+    return Network(
+        f'{model}_{loss}', title,
+        f'_delete_=True,\n    {DEPTH_BASELINE_MODELS[model]},\n'
+        '    data_preprocessor=_base_.data_preprocessor,\n'
+        "    shared='backbone',\n"
+        '    tasks=dict(depth=dict(\n        _base_.depth_task, '
+        'value_range=_base_.depth_range,\n'
+        f'        loss=dict({DEPTH_BASELINE_LOSSES[loss]})))',
+        (key, ), {key: 1.0})
+
+
+ENCDEC = (depth_baseline('encdec', 'l2', 'EncDec (SegNet), L2 depth'),
+          depth_baseline('encdec', 'da', 'EncDec (SegNet), L_DA'))
+LAINA = (depth_baseline('laina', 'berhu', 'Laina et al. (FCRN), berHu'),
+         depth_baseline('laina', 'da', 'Laina et al. (FCRN), L_DA'))
+# The SegNet widths of the CPU twin.
+SEGNET_TWIN = "backbone=dict(type='SegNet', channels=(16, 32, 32, 64, 64))"
 
 
 # Weak supervision on SynthScenes (Jiao et al., section 8, on a CPU): the
@@ -482,6 +527,8 @@ SYNERGY_LOSS_ABLATIONS = tuple(synergy_loss_ablation_networks())
 # Jiao et al. sum their losses: the hand-tuned rule is the plain sum.
 SYNERGY_LOSS_ABLATION_RULES = tuple((net.name, ('handtuned', ))
                                     for net in SYNERGY_LOSS_ABLATIONS)
+DEPTH_BASELINE_RULES = tuple((net.name, ('handtuned', ))
+                             for net in ENCDEC + LAINA)
 SYNERGY_RULES = (('lateral', ALL), ) + tuple(
     (net.name, ('equal', )) for net in SYNERGY[1:])
 # Architecture families (MTAN, NDDR-CNN, MTI-Net, PAD-Net, the mixtures of
@@ -708,12 +755,33 @@ SETTINGS = (
             'NYUv2 40 classes (semantics)', (single_task_network('seg'), ),
             (('seg_only', ('handtuned', )), ), 'ResNet50',
             tail=single_task_tail('seg')),
+    Setting('synergy/nyuv2_40', 'synergy/nyuv2_40', 'NYUv2 (depth)', ENCDEC,
+            DEPTH_BASELINE_RULES, 'SegNet (VGG-16 layout)',
+            tail=single_task_tail('depth')),
+    Setting('synergy/nyuv2_40', 'synergy/nyuv2_40', 'NYUv2 (depth)', LAINA,
+            DEPTH_BASELINE_RULES, 'ResNet50',
+            tail=single_task_tail('depth')),
     Setting('synergy/kitti_cityscapes_weak', 'synergy/kitti_cityscapes_weak',
             'KITTI depth + Cityscapes semantics, weakly supervised',
             SYNERGY[:1], (('lateral', ALL), ), 'ResNet50'),
     Setting('synergy/synthscenes', 'synergy/synthscenes',
             'SynthScenes (CPU twin)', SYNERGY, SYNERGY_RULES,
             'ResNet18, narrow branches'),
+    Setting('synergy/synthscenes', 'synergy/synthscenes',
+            'SynthScenes (CPU twin)', SYNERGY_LOSS_ABLATIONS,
+            SYNERGY_LOSS_ABLATION_RULES, 'ResNet18, narrow branches'),
+    Setting('synergy/synthscenes', 'synergy/synthscenes',
+            'SynthScenes (depth, CPU twin)', (single_task_network('depth'), ),
+            (('depth_only', ('handtuned', )), ), 'ResNet18, narrow branches',
+            tail=single_task_tail('depth')),
+    Setting('synergy/synthscenes', 'synergy/synthscenes',
+            'SynthScenes (depth, CPU twin)', ENCDEC, DEPTH_BASELINE_RULES,
+            'SegNet 16-64', model_fields=SEGNET_TWIN,
+            tail=single_task_tail('depth')),
+    Setting('synergy/synthscenes', 'synergy/synthscenes',
+            'SynthScenes (depth, CPU twin)', LAINA, DEPTH_BASELINE_RULES,
+            'ResNet18, narrow up-projections',
+            tail=single_task_tail('depth')),
     Setting('mixture_of_experts/synthscenes', 'benchmarks/synthscenes_3task',
             'SynthScenes 3 tasks (CPU twin)', EXPERT_MIXTURES,
             tuple((net.name, ALL) for net in EXPERT_MIXTURES),
@@ -882,6 +950,18 @@ MEASURED = {
     'synergy/synthscenes_branchout_s2_equal.py': 'mIoU 50.10, RMSE 4.89 m',
     'synergy/synthscenes_weak_lateral_equal.py': 'mIoU 47.86, RMSE 4.99 m',
     'synergy/synthscenes_weak_lateral_cov.py': 'mIoU 47.16, RMSE 6.12 m',
+    'synergy/synthscenes_encdec_l2_handtuned.py': 'RMSE 4.00 m, delta1 0.575',
+    'synergy/synthscenes_encdec_da_handtuned.py': 'RMSE 4.00 m, delta1 0.635',
+    'synergy/synthscenes_laina_berhu_handtuned.py':
+        'RMSE 4.69 m, delta1 0.547',
+    'synergy/synthscenes_laina_da_handtuned.py': 'RMSE 4.45 m, delta1 0.592',
+    'synergy/synthscenes_lateral_l2_ce_handtuned.py':
+        'mIoU 48.50, RMSE 5.16 m',
+    'synergy/synthscenes_lateral_da_ce_handtuned.py':
+        'mIoU 54.62, RMSE 4.74 m',
+    'synergy/synthscenes_lateral_da_focal_handtuned.py':
+        'mIoU 52.20, RMSE 4.70 m',
+    'synergy/synthscenes_lateral_handtuned.py': 'mIoU 49.95, RMSE 4.91 m',
 }
 SINGLE_TASK_MODEL = 'DeepLabV3+, dilated ResNet-50, one task'
 FOLDERS = dict(

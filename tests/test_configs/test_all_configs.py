@@ -173,18 +173,21 @@ def test_representatives_build_their_model(name):
 # The papers' from-scratch settings: monodepth (CoV-Weighting) and the DeepLab
 # report's from-scratch ablation step.
 # SegNet-MTAN is trained from scratch by the MTAN paper (Liu, Johns and
-# Davison, CVPR 2019).
+# Davison, CVPR 2019); SegNet ("EncDec" of the synergy Table 8) starts from
+# scratch too: mtlw's SegNet has no pretrained weights and Jiao et al. do not
+# say.
 FROM_SCRATCH = ('monodepth/kitti_', 'monodepth/cityscapes_',
                 'deeplab/miniscapes_joint_scratch_',
                 # the report's start (section 1.1) and its 1.1 variants
-                'deeplab/miniscapes_joint_report_base') + tuple(
+                'deeplab/miniscapes_joint_report_base',
+                'synergy/nyuv2_40_encdec_') + tuple(
                     f'mtan/{benchmark}_segnet_'
                     for benchmark in generator.BENCHMARKS)
 
 
 def starts_from_imagenet(cfg: Config) -> bool:
     """Whether a config's encoder starts from ImageNet weights."""
-    backbone = cfg.model.backbone
+    backbone = cfg.model.get('backbone', {})  # absent: the model's default
     return bool(backbone.get('pretrained')) or bool(
         backbone.get('checkpoint'))
 

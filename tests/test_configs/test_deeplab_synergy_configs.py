@@ -3,6 +3,7 @@ every config's weighter takes its network's loss keys, and one config per
 setting trains and validates for 2 iterations on fixtures, shrunk."""
 import glob
 import importlib.util
+import math
 import os.path as osp
 
 import pytest
@@ -47,11 +48,14 @@ def config_name(path: str) -> str:
 
 
 def shrink_model(cfg: Config) -> None:
-    """ResNet18 and narrow heads."""
+    """ResNet18 and narrow heads (a narrow SegNet)."""
     model = cfg.model
+    if model.type == 'SegNetPredictor':
+        model.backbone = dict(type='SegNet', channels=(4, 8, 8))
+        return
     model.backbone.model_name = 'resnet18'
     model.backbone.pretrained = False
-    if model.type == 'SynergyNet':
+    if model.type in ('SynergyNet', 'FCRN'):
         model.channels = (16, 8, 8, 8, 4)
     else:
         model.aspp = dict(channels=8)
@@ -136,6 +140,7 @@ def test_the_reports_ablation_configs_build(name):
 
 
 @pytest.mark.parametrize('name, keys', [
+    ('lateral_l2_ce', ['depth.loss_l2', 'seg.loss_ce']),
     ('lateral_l1_ce', ['depth.loss_l1', 'seg.loss_ce']),
     ('lateral_da_ce', ['depth.loss_da', 'seg.loss_ce']),
     ('lateral_da_focal', ['depth.loss_da', 'seg.loss_focal']),
@@ -361,3 +366,52 @@ def test_the_report_chain_changes_one_thing_at_a_time(before, after,
                 4.0, 300.0)
         elif value is not None:
             assert new[key] == value, key
+
+
+@pytest.mark.parametrize('name, model_type, keys', [
+    ('encdec_l2', 'SegNetPredictor', ['depth.loss_l2']),
+    ('encdec_da', 'SegNetPredictor', ['depth.loss_da']),
+    ('laina_berhu', 'FCRN', ['depth.loss_berhu']),
+    ('laina_da', 'FCRN', ['depth.loss_da']),
+])
+def test_the_table8_depth_baselines(name, model_type, keys):
+    """Jiao et al., supplementary Table 8 (upper part): depth-only SegNet
+    and FCRN with their own loss or L_DA, evaluated on depth alone."""
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'synergy',
+                                   f'nyuv2_40_{name}_handtuned.py'))
+    assert cfg.model.type == model_type and list(cfg.model.tasks) == ['depth']
+    assert cfg.val_evaluator.type == 'MultiTaskMetric'
+    assert list(cfg.val_evaluator.tasks) == ['depth']
+    assert cfg.model.data_preprocessor.type == 'MultiTaskDataPreprocessor'
+    if model_type == 'FCRN':  # Laina et al.: ImageNet ResNet-50
+        assert cfg.model.backbone.model_name == 'resnet50'
+        assert cfg.model.backbone.pretrained
+        assert cfg.model.channels == (1024, 512, 256, 128, 64)
+    else:
+        assert 'backbone' not in cfg.model  # SegNet's own widths
+    assert loss_keys(cfg) == keys
+    assert cfg.model.weighter.weights == {keys[0]: 1.0}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('name', [
+    'synthscenes_encdec_l2_handtuned', 'synthscenes_encdec_da_handtuned',
+    'synthscenes_laina_berhu_handtuned', 'synthscenes_laina_da_handtuned'])
+def test_the_table8_depth_twins_train_two_iterations(name, tmp_path):
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'synergy', f'{name}.py'))
+    shrink(cfg, str(tmp_path / 'data'), str(tmp_path / 'work'))
+    runner = Runner.from_cfg(cfg)
+    before = {key: value.detach().clone()
+              for key, value in runner.model.state_dict().items()}
+    runner.train()
+    assert runner.iter == 2
+    records = read_scalars(str(tmp_path / 'work'))
+    assert any('depth/rmse' in r for r in records), records
+    assert not any('seg/mIoU' in r for r in records)
+    losses = [r[key] for r in records for key in r
+              if key.startswith('depth.loss_')]
+    assert losses and all(math.isfinite(value) for value in losses)
+    changed = [key for key, value in runner.model.state_dict().items()
+               if value.dtype.is_floating_point
+               and not torch.equal(value, before[key])]
+    assert any(key.startswith(('heads.', 'pred.')) for key in changed)

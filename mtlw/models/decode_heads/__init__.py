@@ -10,10 +10,12 @@ from .disparity_decoder import DisparityDecoder
 from .initial_task_prediction import InitialTaskPrediction
 from .multi_scale_head import MultiScaleHead
 from .twelve_conv_decoder import TwelveConvDecoder
+from .up_projection import UpProjection, zero_unpool
 
 __all__ = [
     'ASPP', 'ArgmaxAccuracyMixin', 'ArgmaxEncHead', 'ArgmaxFCNHead',
     'CEOnlyEncHead', 'DeepLabV3Head', 'DeepLabV3PlusDecoder',
     'DeepLabV3PlusHead', 'DisparityDecoder', 'InitialTaskPrediction',
-    'MultiScaleHead', 'TwelveConvDecoder', 'argmax_accuracy'
+    'MultiScaleHead', 'TwelveConvDecoder', 'UpProjection', 'argmax_accuracy',
+    'zero_unpool'
 ]

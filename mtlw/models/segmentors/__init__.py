@@ -5,6 +5,7 @@ from .deeplab_branched import DeepLabBranched
 from .deeplab_distilled import DeepLabDistilled
 from .deeplab_joint import DeepLabJoint
 from .dselect_k import DSelectK
+from .fcrn import FCRN
 from .ltb import LTB
 from .mmoe import MMoE
 from .mti_net import MTINet
@@ -15,6 +16,7 @@ from .pixelwise_multitask_net import PixelwiseMultiTaskNet
 from .ple import PLE
 from .resnet_mtan import ResNetMTAN
 from .segnet_mtan import SegNetMTAN
+from .segnet_predictor import SegNetPredictor
 from .semantic_depth_predictor import SemanticDepthPredictor
 from .stereo_depth_estimator import StereoDepthEstimator
 from .synergy_net import SynergyNet
@@ -25,10 +27,10 @@ from .weighted_segmentors import (WeightedCascadeEncoderDecoder,
 
 __all__ = [
     'CGC', 'DSelectK', 'DeepLabBranched', 'DeepLabDistilled',
-    'DeepLabJoint', 'LTB', 'MMoE', 'MTINet', 'MultiTaskDensePredictor',
-    'NDDRCNN', 'PADNet', 'PLE', 'PixelwiseMultiTaskNet', 'ResNetMTAN',
-    'SegNetMTAN', 'SemanticDepthPredictor', 'StereoDepthEstimator',
-    'SynergyNet', 'WeightedCascadeEncoderDecoder',
-    'WeightedDepthEstimator', 'WeightedEncoderDecoder',
-    'WeightedMultimodalEncoderDecoder'
+    'DeepLabJoint', 'FCRN', 'LTB', 'MMoE', 'MTINet',
+    'MultiTaskDensePredictor', 'NDDRCNN', 'PADNet', 'PLE',
+    'PixelwiseMultiTaskNet', 'ResNetMTAN', 'SegNetMTAN', 'SegNetPredictor',
+    'SemanticDepthPredictor', 'StereoDepthEstimator', 'SynergyNet',
+    'WeightedCascadeEncoderDecoder', 'WeightedDepthEstimator',
+    'WeightedEncoderDecoder', 'WeightedMultimodalEncoderDecoder'
 ]
