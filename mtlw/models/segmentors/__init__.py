@@ -16,6 +16,7 @@ from .ple import PLE
 from .resnet_mtan import ResNetMTAN
 from .segnet_mtan import SegNetMTAN
 from .semantic_depth_predictor import SemanticDepthPredictor
+from .sharing_structure_net import SharingStructureNet
 from .stereo_depth_estimator import StereoDepthEstimator
 from .synergy_net import SynergyNet
 from .weighted_encoder_decoder import WeightedEncoderDecoder
@@ -27,7 +28,8 @@ __all__ = [
     'CGC', 'DSelectK', 'DeepLabBranched', 'DeepLabDistilled',
     'DeepLabJoint', 'LTB', 'MMoE', 'MTINet', 'MultiTaskDensePredictor',
     'NDDRCNN', 'PADNet', 'PLE', 'PixelwiseMultiTaskNet', 'ResNetMTAN',
-    'SegNetMTAN', 'SemanticDepthPredictor', 'StereoDepthEstimator',
+    'SegNetMTAN', 'SemanticDepthPredictor', 'SharingStructureNet',
+    'StereoDepthEstimator',
     'SynergyNet', 'WeightedCascadeEncoderDecoder',
     'WeightedDepthEstimator', 'WeightedEncoderDecoder',
     'WeightedMultimodalEncoderDecoder'
