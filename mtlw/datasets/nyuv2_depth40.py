@@ -31,7 +31,7 @@ def load_class4_mapping(path: str = CLASS4_MAP) -> np.ndarray:
 
     Args:
         path (str): The table: one line per 40-class id (tab separated:
-            id, name, 4-class id, 4-class name, reason), ``#`` comments.
+            id, name, 4-class name, 4-class id, reason), ``#`` comments.
 
     Returns:
         np.ndarray: (41,) uint8, entry 0 (unlabelled) is 0.
@@ -46,7 +46,7 @@ def load_class4_mapping(path: str = CLASS4_MAP) -> np.ndarray:
         for line in file:
             if not line.strip() or line.startswith('#'):
                 continue
-            index, name, target, target_name = line.rstrip('\n').split(
+            index, name, target_name, target = line.rstrip('\n').split(
                 '\t')[:4]
             index, target = int(index), int(target)
             if index in seen or not 1 <= index <= len(CLASSES) or \
