@@ -294,27 +294,44 @@ def single_task_tail(task: str) -> str:
 
 # The information sharing structures of Jiao et al.'s supplementary section
 # 2 (Fig. 2, Tables 1-2), each task a 5-conv network
-# (`SharingStructureNet`); losses summed as in the paper. Merge-in shares
+# (`SharingStructureNet`, from random weights) on a synergy setting base
+# whose model it replaces; losses summed as in the paper. Merge-in shares
 # the last two convs (split=3); a cascade's shared part (what gradient rules
-# differentiate) is its first task's column.
+# differentiate) is its first task's column. Widths and strides per
+# dataset (`Setting.model_fields`); predictions at 1/8 of the input.
+CONV5_WIDTHS = dict(
+    nyuv2_4='channels=(64, 128, 256, 256, 256), strides=(2, 2, 2, 1, 1)',
+    synthscenes='channels=(16, 32, 32, 32, 32), strides=(2, 2, 2, 1, 1)')
+
+
+def conv5_model(tasks: Tuple[str, ...], structure: str) -> str:
+    """A leaf's whole ``SharingStructureNet`` of ``tasks`` (config text)."""
+    task_text = ',\n        '.join(SINGLE_TASK_TASKS[task] for task in tasks)
+    return ("_delete_=True,\n    type='SharingStructureNet',\n"
+            '    data_preprocessor=_base_.data_preprocessor,\n'
+            f'    tasks=dict(\n        {task_text}),\n    {structure}')
+
+
 def conv5_networks() -> List[Network]:
     """Cascaded (both orders), merge-in and branch-out S1 .. S1-5."""
     ones = {key: 1.0 for key in SYNERGY_TERMS}
+    both = ('depth', 'seg')
     networks = [
         Network(f'conv5_cascade_{a}_{b}', f'5-conv cascade, {a} then {b}',
-                f"structure='cascaded', order=('{a}', '{b}'),\n"
-                f"    shared='columns.{a}'", SYNERGY_TERMS, ones)
-        for a, b in (('depth', 'seg'), ('seg', 'depth'))]
+                conv5_model(both, f"structure='cascaded', order=('{a}', "
+                            f"'{b}'),\n    shared='columns.{a}'"),
+                SYNERGY_TERMS, ones)
+        for a, b in (both, both[::-1])]
     networks.append(Network(
         'conv5_mergein', '5-conv merge-in (convs 4-5 shared)',
-        "structure='merge_in', split=3, shared='common'", SYNERGY_TERMS,
-        ones))
+        conv5_model(both, "structure='merge_in', split=3, shared='common'"),
+        SYNERGY_TERMS, ones))
     for split in range(1, 6):
         shared = 'S1' if split == 1 else f'S1-{split}'
         networks.append(Network(
             f'conv5_branchout_s{split}', f'5-conv branch-out {shared}',
-            f"structure='branch_out', split={split}, shared='common'",
-            SYNERGY_TERMS, ones))
+            conv5_model(both, f"structure='branch_out', split={split}, "
+                        "shared='common'"), SYNERGY_TERMS, ones))
     return networks
 
 
@@ -326,8 +343,7 @@ def conv5_single_network(task: str, name: str = '', title: str = ''
     return Network(
         name or f'conv5_single_{task}',
         title or f'5-conv network, {task} only (single task)',
-        "structure='single',\n    tasks=dict(\n        _delete_=True,"
-        f'\n        {SINGLE_TASK_TASKS[task]})', keys,
+        conv5_model((task, ), "structure='single'"), keys,
         {key: 1.0 for key in keys})
 
 
@@ -343,17 +359,20 @@ CONV5_STAGE_ONE = dict(
                  '_single_{task}_handtuned/seed0/iter_400.pth'))
 
 
-def conv5_settings(prefix: str, data: str, title: str, backbone: str
+def conv5_settings(data: str, title: str, backbone: str
                    ) -> Tuple['Setting', ...]:
-    """The 5-conv structures of one dataset: the two-task structures, the
-    single-task baselines and the two fine-tuned nets."""
-    base = f'synergy/{data}_conv5'
-    settings = [Setting(prefix, base, title, CONV5, CONV5_RULES, backbone)]
+    """The 5-conv structures on the synergy setting ``synergy/<data>``: the
+    two-task structures, the single-task baselines and the two fine-tuned
+    nets."""
+    prefix = base = f'synergy/{data}'
+    fields = CONV5_WIDTHS[data]
+    settings = [Setting(prefix, base, title, CONV5, CONV5_RULES, backbone,
+                        model_fields=fields)]
     for task in ('depth', 'seg'):
         settings.append(Setting(
             prefix, base, f'{title} ({task})', (conv5_single_network(task), ),
             ((f'conv5_single_{task}', ('handtuned', )), ), backbone,
-            tail=single_task_tail(task)))
+            model_fields=fields, tail=single_task_tail(task)))
     for first, second in (('seg', 'depth'), ('depth', 'seg')):
         name = f'conv5_finetune_{first}_{second}'
         checkpoint = CONV5_STAGE_ONE[data].format(task=first)
@@ -362,7 +381,7 @@ def conv5_settings(prefix: str, data: str, title: str, backbone: str
             (conv5_single_network(
                 second, name, f'5-conv network fine-tuned from {first} to '
                 f'{second}'), ), ((name, ('handtuned', )), ), backbone,
-            tail=single_task_tail(second) +
+            model_fields=fields, tail=single_task_tail(second) +
             f"# the {first} baseline's final checkpoint (stage one)\n"
             f"load_from = ('{osp.dirname(checkpoint)}/'\n"
             f"             '{osp.basename(checkpoint)}')\n"))
@@ -502,10 +521,9 @@ SETTINGS = (
             tail=single_task_tail('seg')),
     Setting('synergy/nyuv2_4', 'synergy/nyuv2_4', 'NYUv2 4 classes',
             SYNERGY[:1], (('lateral', ('handtuned', )), ), 'ResNet50'),
-    *conv5_settings('synergy/nyuv2_4', 'nyuv2_4', 'NYUv2 4 classes',
-                    '5 convs 64-256'),
-    *conv5_settings('synergy/synthscenes', 'synthscenes',
-                    'SynthScenes (CPU twin)', '5 convs 16-32'),
+    *conv5_settings('nyuv2_4', 'NYUv2 4 classes', '5 convs 64-256'),
+    *conv5_settings('synthscenes', 'SynthScenes (CPU twin)',
+                    '5 convs 16-32'),
     Setting('synergy/kitti_cityscapes_weak', 'synergy/kitti_cityscapes_weak',
             'KITTI depth + Cityscapes semantics, weakly supervised',
             SYNERGY[:1], (('lateral', ALL), ), 'ResNet50'),
