@@ -282,11 +282,14 @@ def single_task_network(task: str) -> Network:
         {key: 1.0 for key in keys})
 
 
-def single_task_tail(task: str) -> str:
-    """Evaluate (and keep the best checkpoint by) ``task`` alone."""
+def single_task_tail(task: str, plain_metric: bool = False) -> str:
+    """Evaluate (and keep the best checkpoint by) ``task`` alone;
+    ``plain_metric``: a ``MultiTaskMetric`` in place of the base's
+    ``MultiTaskScoreMetric``, whose score needs both tasks."""
     best = ("save_best='depth/rmse', rule='less'" if task == 'depth' else
             "save_best='seg/mIoU', rule='greater'")
-    return ('val_evaluator = dict(\n    tasks=dict(_delete_=True, '
+    metric = "\n    type='MultiTaskMetric'," if plain_metric else ''
+    return (f'val_evaluator = dict({metric}\n    tasks=dict(_delete_=True, '
             f'{task}=_base_.val_evaluator.tasks.{task}))\n'
             'test_evaluator = val_evaluator\n'
             f'default_hooks = dict(checkpoint=dict({best}))\n')
@@ -366,13 +369,14 @@ def conv5_settings(data: str, title: str, backbone: str
     nets."""
     prefix = base = f'synergy/{data}'
     fields = CONV5_WIDTHS[data]
+    plain = data == 'synthscenes'  # its base scores both tasks
     settings = [Setting(prefix, base, title, CONV5, CONV5_RULES, backbone,
                         model_fields=fields)]
     for task in ('depth', 'seg'):
         settings.append(Setting(
             prefix, base, f'{title} ({task})', (conv5_single_network(task), ),
             ((f'conv5_single_{task}', ('handtuned', )), ), backbone,
-            model_fields=fields, tail=single_task_tail(task)))
+            model_fields=fields, tail=single_task_tail(task, plain)))
     for first, second in (('seg', 'depth'), ('depth', 'seg')):
         name = f'conv5_finetune_{first}_{second}'
         checkpoint = CONV5_STAGE_ONE[data].format(task=first)
@@ -381,7 +385,7 @@ def conv5_settings(data: str, title: str, backbone: str
             (conv5_single_network(
                 second, name, f'5-conv network fine-tuned from {first} to '
                 f'{second}'), ), ((name, ('handtuned', )), ), backbone,
-            model_fields=fields, tail=single_task_tail(second) +
+            model_fields=fields, tail=single_task_tail(second, plain) +
             f"# the {first} baseline's final checkpoint (stage one)\n"
             f"load_from = ('{osp.dirname(checkpoint)}/'\n"
             f"             '{osp.basename(checkpoint)}')\n"))

@@ -15,6 +15,7 @@ model = dict(
         'seg.loss_focal': 1.0,
     }))
 val_evaluator = dict(
+    type='MultiTaskMetric',
     tasks=dict(_delete_=True, seg=_base_.val_evaluator.tasks.seg))
 test_evaluator = val_evaluator
 default_hooks = dict(checkpoint=dict(save_best='seg/mIoU', rule='greater'))

@@ -16,6 +16,7 @@ model = dict(
         'depth.loss_jg': 1.0,
     }))
 val_evaluator = dict(
+    type='MultiTaskMetric',
     tasks=dict(_delete_=True, depth=_base_.val_evaluator.tasks.depth))
 test_evaluator = val_evaluator
 default_hooks = dict(checkpoint=dict(save_best='depth/rmse', rule='less'))
