@@ -101,3 +101,28 @@ def test_fine_tuned_structure_loads_the_first_stage(first, second,
                            old[f'heads.{first}.weight'].flatten()[:4])
     stage_two.train()  # the new head trains from there
     assert stage_two.iter == 2
+
+
+def test_the_4_class_settings():
+    proposed = Config.fromfile(osp.join(SYNERGY,
+                                        'nyuv2_4_lateral_handtuned.py'))
+    assert proposed.model.type == 'SynergyNet'
+    assert proposed.model.backbone.model_name == 'resnet50'
+    assert proposed.model.tasks.seg.channels == 4
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert proposed[loader].dataset.num_classes == 4
+    branch = Config.fromfile(osp.join(
+        SYNERGY, 'nyuv2_4_conv5_branchout_s2_handtuned.py'))
+    assert branch.model.type == 'SharingStructureNet'
+    assert branch.model.tasks.seg.channels == 4
+    assert branch.model.channels == (64, 128, 256, 256, 256)
+    assert branch.train_dataloader.dataset.num_classes == 4
+    assert 'backbone' not in branch.model
+
+
+@pytest.mark.parametrize('task', ['depth', 'seg'])
+def test_single_task_twins_evaluate_their_task_alone(task):
+    cfg = twin(f'single_{task}')
+    assert cfg.val_evaluator.type == 'MultiTaskMetric'
+    assert list(cfg.val_evaluator.tasks) == [task]
+    assert list(cfg.model.tasks) == [task]
