@@ -353,13 +353,15 @@ def conv5_single_network(task: str, name: str = '', title: str = ''
 # The fine-tuned structure (Fig. 2 a): the single-task net of the first
 # task (its baseline run), then the second task's net loading its weights
 # (the 5 convs; the first task's head is left out, the second's is new).
-# The second stage names the first's final checkpoint as tools/reproduce.py
-# writes it (WORK_DIR/<config name>/seed0/); another run: set load_from.
+# The second stage names the first's run folder as tools/reproduce.py
+# writes it (WORK_DIR/<config name>/seed0); `last:` loads the checkpoint its
+# last_checkpoint names (mtlw/engine/last_checkpoint.py), whatever the
+# schedule. Another run: set load_from.
 CONV5_STAGE_ONE = dict(
-    nyuv2_4=('work_dirs/reproduce/synergy/nyuv2_4_conv5_single_{task}'
-             '_handtuned/seed0/epoch_16.pth'),
-    synthscenes=('work_dirs/reproduce_synthscenes/synergy/synthscenes_conv5'
-                 '_single_{task}_handtuned/seed0/iter_400.pth'))
+    nyuv2_4=('last:work_dirs/reproduce/synergy/nyuv2_4_conv5_single_{task}'
+             '_handtuned/seed0'),
+    synthscenes=('last:work_dirs/reproduce_synthscenes/synergy/synthscenes'
+                 '_conv5_single_{task}_handtuned/seed0'))
 
 
 def conv5_settings(data: str, title: str, backbone: str
@@ -386,7 +388,7 @@ def conv5_settings(data: str, title: str, backbone: str
                 second, name, f'5-conv network fine-tuned from {first} to '
                 f'{second}'), ), ((name, ('handtuned', )), ), backbone,
             model_fields=fields, tail=single_task_tail(second, plain) +
-            f"# the {first} baseline's final checkpoint (stage one)\n"
+            f"# the {first} baseline's run (stage one): its last checkpoint\n"
             f"load_from = ('{osp.dirname(checkpoint)}/'\n"
             f"             '{osp.basename(checkpoint)}')\n"))
     return tuple(settings)

@@ -19,6 +19,6 @@ val_evaluator = dict(
     tasks=dict(_delete_=True, depth=_base_.val_evaluator.tasks.depth))
 test_evaluator = val_evaluator
 default_hooks = dict(checkpoint=dict(save_best='depth/rmse', rule='less'))
-# the seg baseline's final checkpoint (stage one)
-load_from = ('work_dirs/reproduce/synergy/nyuv2_4_conv5_single_seg_handtuned/seed0/'
-             'epoch_16.pth')
+# the seg baseline's run (stage one): its last checkpoint
+load_from = ('last:work_dirs/reproduce/synergy/nyuv2_4_conv5_single_seg_handtuned/'
+             'seed0')

@@ -19,6 +19,6 @@ val_evaluator = dict(
     tasks=dict(_delete_=True, seg=_base_.val_evaluator.tasks.seg))
 test_evaluator = val_evaluator
 default_hooks = dict(checkpoint=dict(save_best='seg/mIoU', rule='greater'))
-# the depth baseline's final checkpoint (stage one)
-load_from = ('work_dirs/reproduce_synthscenes/synergy/synthscenes_conv5_single_depth_handtuned/seed0/'
-             'iter_400.pth')
+# the depth baseline's run (stage one): its last checkpoint
+load_from = ('last:work_dirs/reproduce_synthscenes/synergy/synthscenes_conv5_single_depth_handtuned/'
+             'seed0')

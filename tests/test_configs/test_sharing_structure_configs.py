@@ -82,12 +82,12 @@ def test_fine_tuned_structure_loads_the_first_stage(first, second,
     checkpoint = tmp_path / 'one' / 'iter_2.pth'
     assert checkpoint.is_file()
     cfg = twin(f'finetune_{first}_{second}')
-    # the documented first-stage path: that config's run of tools/reproduce
+    # the documented first stage: that config's run of tools/reproduce
     assert cfg.load_from == (
-        'work_dirs/reproduce_synthscenes/synergy/synthscenes_conv5_single_'
-        f'{first}_handtuned/seed0/iter_400.pth')
+        'last:work_dirs/reproduce_synthscenes/synergy/synthscenes_conv5_'
+        f'single_{first}_handtuned/seed0')
     assert list(cfg.model.tasks) == [second]
-    cfg.load_from = str(checkpoint)
+    cfg.load_from = f"last:{tmp_path / 'one'}"
     stage_two = tiny_run(cfg, str(tmp_path / 'two'))
     stage_two.load_or_resume()
     old, new = stage_one.model.state_dict(), stage_two.model.state_dict()
