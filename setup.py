@@ -27,7 +27,8 @@ setup(
     # split lists read by the dataset loaders (mtlw/datasets/split_files.py)
     # and the papers' tables of tools/reproduce.py
     package_data={
-        'mtlw.datasets': ['splits/*.md', 'splits/*/*.txt'],
+        'mtlw.datasets': ['splits/*.md', 'splits/*/*.txt',
+                          'class_maps/*.txt'],
         'mtlw.utils': ['tables/*.yaml'],
     },
     python_requires='>=3.9',

@@ -12,8 +12,9 @@ and what the rule needs beyond its base):
   change per step from its starting point, on Miniscapes and SynthScenes;
 - ``configs/synergy/``: the synergy net of Jiao, Cao, Song and Lau, "Look
   Deeper into Depth: Monocular Depth Estimation with Semantic Booster and
-  Attention-Driven Loss" (ECCV 2018), on NYUv2-40, KITTI + Cityscapes and
-  SynthScenes;
+  Attention-Driven Loss" (ECCV 2018), on NYUv2-40, NYUv2-4, KITTI +
+  Cityscapes and SynthScenes, and the 5-conv sharing structures of its
+  supplement (cascaded, merge-in, branch-out, fine-tuned, single-task);
 - ``configs/mti_net/`` and ``configs/pad_net/``: MTI-Net (Vandenhende,
   Georgoulis and Van Gool, ECCV 2020) and PAD-Net (Xu, Ouyang, Wang and
   Sebe, CVPR 2018) on SynthScenes;
@@ -486,6 +487,102 @@ LAINA = (depth_baseline('laina', 'berhu', 'Laina et al. (FCRN), berHu'),
          depth_baseline('laina', 'da', 'Laina et al. (FCRN), L_DA'))
 # The SegNet widths of the CPU twin.
 SEGNET_TWIN = "backbone=dict(type='SegNet', channels=(16, 32, 32, 64, 64))"
+# The information sharing structures of Jiao et al.'s supplementary section
+# 2 (Fig. 2, Tables 1-2), each task a 5-conv network
+# (`SharingStructureNet`, from random weights) on a synergy setting base
+# whose model it replaces; losses summed as in the paper. Merge-in shares
+# the last two convs (split=3); a cascade's shared part (what gradient rules
+# differentiate) is its first task's column. Widths and strides per
+# dataset (`Setting.model_fields`); predictions at 1/8 of the input.
+CONV5_WIDTHS = dict(
+    nyuv2_4='channels=(64, 128, 256, 256, 256), strides=(2, 2, 2, 1, 1)',
+    synthscenes='channels=(16, 32, 32, 32, 32), strides=(2, 2, 2, 1, 1)')
+
+
+def conv5_model(tasks: Tuple[str, ...], structure: str) -> str:
+    """A leaf's whole ``SharingStructureNet`` of ``tasks`` (config text)."""
+    task_text = ',\n        '.join(SINGLE_TASK_TASKS[task] for task in tasks)
+    return ("_delete_=True,\n    type='SharingStructureNet',\n"
+            '    data_preprocessor=_base_.data_preprocessor,\n'
+            f'    tasks=dict(\n        {task_text}),\n    {structure}')
+
+
+def conv5_networks() -> List[Network]:
+    """Cascaded (both orders), merge-in and branch-out S1 .. S1-5."""
+    ones = {key: 1.0 for key in SYNERGY_TERMS}
+    both = ('depth', 'seg')
+    networks = [
+        Network(f'conv5_cascade_{a}_{b}', f'5-conv cascade, {a} then {b}',
+                conv5_model(both, f"structure='cascaded', order=('{a}', "
+                            f"'{b}'),\n    shared='columns.{a}'"),
+                SYNERGY_TERMS, ones)
+        for a, b in (both, both[::-1])]
+    networks.append(Network(
+        'conv5_mergein', '5-conv merge-in (convs 4-5 shared)',
+        conv5_model(both, "structure='merge_in', split=3, shared='common'"),
+        SYNERGY_TERMS, ones))
+    for split in range(1, 6):
+        shared = 'S1' if split == 1 else f'S1-{split}'
+        networks.append(Network(
+            f'conv5_branchout_s{split}', f'5-conv branch-out {shared}',
+            conv5_model(both, f"structure='branch_out', split={split}, "
+                        "shared='common'"), SYNERGY_TERMS, ones))
+    return networks
+
+
+def conv5_single_network(task: str, name: str = '', title: str = ''
+                         ) -> Network:
+    """One task's 5-conv network alone (a single-task baseline, or the
+    second stage of a fine-tuned structure)."""
+    keys = tuple(key for key in SYNERGY_TERMS if key.startswith(task))
+    return Network(
+        name or f'conv5_single_{task}',
+        title or f'5-conv network, {task} only (single task)',
+        conv5_model((task, ), "structure='single'"), keys,
+        {key: 1.0 for key in keys})
+
+
+# The fine-tuned structure (Fig. 2 a): the single-task net of the first
+# task (its baseline run), then the second task's net loading its weights
+# (the 5 convs; the first task's head is left out, the second's is new).
+# The second stage names the first's run folder as tools/reproduce.py
+# writes it (WORK_DIR/<config name>/seed0); `last:` loads the checkpoint its
+# last_checkpoint names (mtlw/engine/last_checkpoint.py), whatever the
+# schedule. Another run: set load_from.
+CONV5_STAGE_ONE = dict(
+    nyuv2_4=('last:work_dirs/reproduce/synergy/nyuv2_4_conv5_single_{task}'
+             '_handtuned/seed0'),
+    synthscenes=('last:work_dirs/reproduce_synthscenes/synergy/synthscenes'
+                 '_conv5_single_{task}_handtuned/seed0'))
+
+
+def conv5_settings(data: str, title: str, backbone: str
+                   ) -> Tuple['Setting', ...]:
+    """The 5-conv structures on the synergy setting ``synergy/<data>``: the
+    two-task structures, the single-task baselines and the two fine-tuned
+    nets."""
+    prefix = base = f'synergy/{data}'
+    fields = CONV5_WIDTHS[data]
+    settings = [Setting(prefix, base, title, CONV5, CONV5_RULES, backbone,
+                        model_fields=fields)]
+    for task in ('depth', 'seg'):
+        settings.append(Setting(
+            prefix, base, f'{title} ({task})', (conv5_single_network(task), ),
+            ((f'conv5_single_{task}', ('handtuned', )), ), backbone,
+            model_fields=fields, tail=single_task_tail(task)))
+    for first, second in (('seg', 'depth'), ('depth', 'seg')):
+        name = f'conv5_finetune_{first}_{second}'
+        checkpoint = CONV5_STAGE_ONE[data].format(task=first)
+        settings.append(Setting(
+            prefix, base, f'{title} ({second}, from {first})',
+            (conv5_single_network(
+                second, name, f'5-conv network fine-tuned from {first} to '
+                f'{second}'), ), ((name, ('handtuned', )), ), backbone,
+            model_fields=fields, tail=single_task_tail(second) +
+            f"# the {first} baseline's run (stage one): its last checkpoint\n"
+            f"load_from = ('{osp.dirname(checkpoint)}/'\n"
+            f"             '{osp.basename(checkpoint)}')\n"))
+    return tuple(settings)
 
 
 # Weak supervision on SynthScenes (Jiao et al., section 8, on a CPU): the
@@ -516,6 +613,8 @@ class Setting(NamedTuple):
 ALL = tuple(RULES)
 DEEPLAB = tuple(deeplab_networks())
 SYNERGY = tuple(synergy_networks())
+CONV5 = tuple(conv5_networks())
+CONV5_RULES = tuple((net.name, ('handtuned', )) for net in CONV5)
 DEEPLAB_RULES = tuple((net.name, ALL) for net in DEEPLAB)
 DEEPLAB_ABLATIONS = tuple(deeplab_ablation_networks())
 # The report keeps both task weights at 0.5 (section 1.1 c) for its
@@ -761,6 +860,11 @@ SETTINGS = (
     Setting('synergy/nyuv2_40', 'synergy/nyuv2_40', 'NYUv2 (depth)', LAINA,
             DEPTH_BASELINE_RULES, 'ResNet50',
             tail=single_task_tail('depth')),
+    Setting('synergy/nyuv2_4', 'synergy/nyuv2_4', 'NYUv2 4 classes',
+            SYNERGY[:1], (('lateral', ('handtuned', )), ), 'ResNet50'),
+    *conv5_settings('nyuv2_4', 'NYUv2 4 classes', '5 convs 64-256'),
+    *conv5_settings('synthscenes', 'SynthScenes (CPU twin)',
+                    '5 convs 16-32'),
     Setting('synergy/kitti_cityscapes_weak', 'synergy/kitti_cityscapes_weak',
             'KITTI depth + Cityscapes semantics, weakly supervised',
             SYNERGY[:1], (('lateral', ALL), ), 'ResNet50'),
@@ -904,6 +1008,7 @@ DATA = {
     'deeplab/miniscapes': 'Miniscapes: 19 classes + depth',
     'deeplab/synthscenes': 'SynthScenes 64 x 128: 6 classes + depth',
     'synergy/nyuv2_40': 'NYUv2: 40 classes + depth',
+    'synergy/nyuv2_4': 'NYUv2: 4 structure classes + depth',
     'synergy/kitti_cityscapes_weak':
         'KITTI 2015 depth + Cityscapes semantics, unpaired',
     'synergy/synthscenes_weak':

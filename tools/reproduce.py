@@ -50,10 +50,11 @@ import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from mtlw.evaluation.functional import load_per_image_results, win_rate_matrix
-from mtlw.utils.reproduction import (Table, format_table, load_paper,
+from mtlw.utils.reproduction import (Row, Table, format_table, load_paper,
                                      load_table, mean_metrics, measured_row,
-                                     papers, run_hours, runs_of, step_time,
-                                     synthscenes_twin, table_names)
+                                     papers, relative_values, run_hours,
+                                     runs_of, step_time, synthscenes_twin,
+                                     table_names)
 from mtlw.utils.run_logs import read_run
 
 TOOLS = osp.dirname(osp.abspath(__file__))
@@ -208,9 +209,18 @@ def measured_table(table: Table, methods: Dict[str, 'study.Method'], seeds,
     """Row method -> our values in the paper's units."""
     if table.kind == 'win_rate':
         return win_rates(table, methods, seeds, work_dir)
-    return {row.method: measured_row(
-        table, row, run_metrics(work_dir, methods[row.method], seeds)
-        if row.method in methods else None) for row in table.rows}
+
+    def values(row: Row) -> List[Optional[float]]:
+        return measured_row(
+            table, row, run_metrics(work_dir, methods[row.method], seeds)
+            if row.method in methods else None)
+
+    baselines = {name: values(Row(name, config, (), ()))
+                 for name, config in (table.baselines or {}).items()}
+    measured = {row.method: relative_values(table, values(row), baselines)
+                for row in table.rows}
+    measured.update(baselines)
+    return measured
 
 
 def describe_hours(hours: Sequence[Optional[float]]) -> str:
@@ -268,6 +278,11 @@ def table_section(table: Table) -> str:
              f'- data: {table.data}',
              f'- runs: {run_text}',
              f'- expected GPU time: {time_text}']
+    if table.baselines:
+        lines.append('- baselines (not rows; the relative columns compare '
+                     'against them): ' + ', '.join(
+                         f'{name} (`{config}`)'
+                         for name, config in table.baselines.items()))
     if status:
         lines.append('- missing configs: ' + ', '.join(
             sorted({f"`{s.split(' ', 2)[2]}`" for s in status.values()})))

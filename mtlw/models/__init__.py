@@ -17,9 +17,10 @@ from .segmentors import (CGC, LTB, NDDRCNN, PLE, DeepLabBranched,
                          DeepLabDistilled, DeepLabJoint, DSelectK, MMoE,
                          MTINet, MultiTaskDensePredictor, PADNet,
                          PixelwiseMultiTaskNet, ResNetMTAN, SegNetMTAN,
-                         SemanticDepthPredictor, StereoDepthEstimator,
-                         SynergyNet, WeightedCascadeEncoderDecoder,
-                         WeightedDepthEstimator, WeightedEncoderDecoder,
+                         SemanticDepthPredictor, SharingStructureNet,
+                         StereoDepthEstimator, SynergyNet,
+                         WeightedCascadeEncoderDecoder, WeightedDepthEstimator,
+                         WeightedEncoderDecoder,
                          WeightedMultimodalEncoderDecoder)
 from .utils import DenseTask, DepthNormalization
 from .with_weighter_builder import build_with_weighter
@@ -35,7 +36,8 @@ __all__ = [
     'MonodepthLoss', 'MultiTaskDataPreprocessor',
     'MultiTaskDensePredictor', 'NDDRCNN', 'NDDRLayer', 'PADNet', 'PLE',
     'PixelwiseMultiTaskNet', 'ResNetMTAN', 'ResNetV1cEncoder', 'SegNet',
-    'SegNetMTAN', 'SemanticDepthPredictor', 'SoftmaxGate', 'StagedResNet',
+    'SegNetMTAN', 'SemanticDepthPredictor', 'SharingStructureNet',
+    'SoftmaxGate', 'StagedResNet',
     'StereoDataPreprocessor', 'StereoDepthEstimator', 'SynergyNet',
     'TaskAttention', 'TimmEncoder', 'TwelveConvDecoder',
     'WeightedCascadeEncoderDecoder', 'WeightedDepthEstimator',

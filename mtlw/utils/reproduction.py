@@ -8,8 +8,14 @@ that turns a logged value into the paper's unit) and its rows (a method, the
 config and the options of its runs, the paper's value per column; ``null``
 where the paper has none). A table of ``kind: win_rate`` (CoV-Weighting
 Table 5) lists its models instead and compares every row model with every
-column model image by image. ``step_times.yaml`` holds the measured seconds
-per training step behind the GPU-hour estimates.
+column model image by image. A column with ``relative_to: <baseline>``
+shows the relative change against the run of one of the table's
+``baselines`` (method -> config, trained with the rows but not rows
+themselves): ``(ours - base) / base`` for a higher-is-better metric,
+``(base - ours) / base`` for a lower-is-better one, so that an improvement
+is positive either way (:func:`relative_change`; the synergy supplement's
+Tables 1-2 against its single-task networks). ``step_times.yaml`` holds
+the measured seconds per training step behind the GPU-hour estimates.
 
 :func:`load_table` reads and checks a table, :func:`synthscenes_twin` maps a
 real-data config to its SynthScenes twin, :func:`format_table` prints the
@@ -44,6 +50,9 @@ class Metric(NamedTuple):
     better: str
     #: Logged value times ``scale`` is in the paper's unit.
     scale: float = 1.0
+    #: The baseline (a key of ``Table.baselines``) the column is relative
+    #: to; None: absolute values.
+    relative_to: Optional[str] = None
 
 
 class Row(NamedTuple):
@@ -89,6 +98,9 @@ class Table(NamedTuple):
     columns: tuple = ()
     #: Remarks on the transcription.
     note: str = ''
+    #: Baseline method -> config of the runs that relative columns compare
+    #: against (not rows of the table).
+    baselines: Optional[Dict[str, str]] = None
 
 
 def papers() -> List[str]:
@@ -129,13 +141,19 @@ def load_table(paper: str, name: str) -> Table:
                        f'{list(tables)}')
     spec = tables[name]
     metrics = tuple(Metric(m['column'], m['key'], m['better'],
-                           float(m.get('scale', 1.0)))
+                           float(m.get('scale', 1.0)), m.get('relative_to'))
                     for m in spec.get('metrics', []))
+    baselines = spec.get('baselines')
     for metric in metrics:
         if metric.better not in ('lower', 'higher'):
             raise ValueError(f'{paper} {name}: column {metric.column} has '
                              f'better={metric.better!r}, expected lower or '
                              'higher')
+        if metric.relative_to is not None and \
+                metric.relative_to not in (baselines or {}):
+            raise ValueError(f'{paper} {name}: column {metric.column} is '
+                             f'relative_to={metric.relative_to!r}, not one '
+                             f'of the baselines {sorted(baselines or {})}')
     kind = spec.get('kind', 'metrics')
     columns = tuple(spec.get('columns', ()))
     width = len(columns) if kind == 'win_rate' else len(metrics)
@@ -157,7 +175,7 @@ def load_table(paper: str, name: str) -> Table:
     return Table(paper, name, spec['caption'], spec['reference'],
                  spec['data'], tuple(spec['seeds']), metrics, tuple(rows),
                  kind, spec.get('models'), columns,
-                 ' '.join(spec.get('note', '').split()))
+                 ' '.join(spec.get('note', '').split()), baselines)
 
 
 def runs_of(table: Table) -> Dict[str, tuple]:
@@ -165,7 +183,10 @@ def runs_of(table: Table) -> Dict[str, tuple]:
     of a win-rate table, else the rows)."""
     if table.kind == 'win_rate':
         return {name: (config, ()) for name, config in table.models.items()}
-    return {row.method: (row.config, row.options) for row in table.rows}
+    runs = {name: (config, ())
+            for name, config in (table.baselines or {}).items()}
+    runs.update((row.method, (row.config, row.options)) for row in table.rows)
+    return runs
 
 
 def synthscenes_twin(config: str) -> str:
@@ -267,6 +288,33 @@ def measured_row(table: Table, row: Row,
     return values
 
 
+def relative_change(ours: Optional[float], base: Optional[float],
+                    better: str) -> Optional[float]:
+    """The relative change of ``ours`` against ``base``, positive when
+    ``ours`` is better: ``(ours - base) / base`` if higher is better,
+    ``(base - ours) / base`` if lower is (None if either is missing or
+    ``base`` is 0)."""
+    if ours is None or base is None or base == 0:
+        return None
+    change = (ours - base) / abs(base)
+    return change if better == 'higher' else -change
+
+
+def relative_values(table: Table, values: Sequence[Optional[float]],
+                    baselines: Mapping[str, Sequence[Optional[float]]]
+                    ) -> List[Optional[float]]:
+    """A row's measured values with every ``relative_to`` column turned
+    into its change against that baseline's value of the column."""
+    out = list(values)
+    for index, metric in enumerate(table.metrics):
+        if metric.relative_to is not None:
+            base = baselines.get(metric.relative_to)
+            out[index] = relative_change(
+                values[index], None if base is None else base[index],
+                metric.better)
+    return out
+
+
 def format_table(table: Table,
                  measured: Mapping[str, Optional[Sequence[Optional[float]]]],
                  status: Optional[Mapping[str, str]] = None,
@@ -276,7 +324,8 @@ def format_table(table: Table,
     Args:
         table (Table): The table.
         measured (Mapping): Row method -> measured values in the paper's
-            units, one per column (None: not measured).
+            units, one per column (None: not measured); relative columns
+            already relative, baselines absolute.
         status (Mapping[str, str], optional): Row method -> a remark shown
             in a last column (e.g. ``missing config``).
         digits (int): Decimals of the numbers.
@@ -299,6 +348,13 @@ def format_table(table: Table,
         lines.append(f'| {row.method} | ' + ' | '.join(cells) +
                      f' | {status.get(row.method, "")} |')
     rows = {row.method for row in table.rows}
+    if table.baselines:
+        lines += ['', 'Baselines (absolute values, ours):']
+        for name in table.baselines:
+            ours = measured.get(name) or [None] * len(titles)
+            lines.append(f'- {name}: ' + ', '.join(
+                f'{metric.column} {_number(value, digits)}'
+                for metric, value in zip(table.metrics, ours)))
     others = [f'- {name}: {remark}' for name, remark in status.items()
               if remark and name not in rows]
     if others:

@@ -40,6 +40,7 @@ REPRESENTATIVES = [
     'synergy/kitti_cityscapes_weak_lateral_cov.py',
     'synergy/synthscenes_branchout_s2_equal.py',
     'synergy/synthscenes_weak_lateral_famo.py',
+    'synergy/nyuv2_4_conv5_mergein_handtuned.py',
 ]
 
 
@@ -48,10 +49,14 @@ def config_name(path: str) -> str:
 
 
 def shrink_model(cfg: Config) -> None:
-    """ResNet18 and narrow heads (a narrow SegNet)."""
+    """ResNet18 and narrow heads (a narrow SegNet, 4-wide convs for the
+    5-conv nets)."""
     model = cfg.model
     if model.type == 'SegNetPredictor':
         model.backbone = dict(type='SegNet', channels=(4, 8, 8))
+        return
+    if model.type == 'SharingStructureNet':
+        model.channels = (4, 4, 4, 4, 4)
         return
     model.backbone.model_name = 'resnet18'
     model.backbone.pretrained = False
@@ -110,7 +115,8 @@ def test_every_weighter_takes_its_networks_losses(path):
                                for index, key in enumerate(keys)})
     assert torch.isfinite(total) and list(weights) == keys
     if weighter.needs_shared:
-        assert cfg.model.shared == 'backbone'
+        assert cfg.model.shared in ('backbone', 'common') or \
+            cfg.model.shared.startswith('columns.')
 
 
 ABLATIONS = ('joint_scratch_nodil_plain', 'joint_pretrained_nodil_plain',

@@ -128,3 +128,24 @@ def test_check_only_names_the_bad_file(converter, sources):
     bad.unlink()
     with pytest.raises(FileNotFoundError, match=r"partner 'test/label40"):
         converter.main([str(source), '--out', str(out), '--check-only'])
+
+
+def test_label4_option_writes_the_structure_classes(converter, sources):
+    tmp_path, arrays, _ = sources
+    source = tmp_path / 'labeled.mat'
+    savemat(source, arrays)
+    out, _ = _run(converter, tmp_path, source)
+    assert not (out / 'train' / 'label4').exists()
+    out, _ = _run(converter, tmp_path, source, '--label4')
+    label40 = read_image(str(out / 'test' / 'label40' / '2.png'), 'unchanged')
+    label4 = read_image(str(out / 'test' / 'label4' / '2.png'), 'unchanged')
+    # ground: floor (2), floor mat (20); structure: wall, door, window,
+    # blinds, curtain, ceiling, shower curtain, whiteboard, otherstructure
+    ground, structure = {2, 20}, {1, 8, 9, 13, 16, 22, 28, 30, 38}
+    furniture = {3, 4, 5, 6, 7, 10, 12, 14, 15, 17, 24, 32, 33, 34, 36, 39}
+    want = np.full(label40.shape, 4)
+    for value, group in ((1, ground), (2, structure), (3, furniture)):
+        want[np.isin(label40, list(group))] = value
+    want[label40 == 0] = 0
+    np.testing.assert_array_equal(label4, want)
+    assert {0, 1, 2, 3, 4} >= set(np.unique(label4)) and label4.max() == 4

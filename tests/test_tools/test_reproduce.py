@@ -9,8 +9,9 @@ import pytest
 
 from mtlw.utils.reproduction import (Metric, Row, cell, format_table,
                                      load_table, mean_metrics, measured_row,
-                                     papers, run_hours, step_time,
-                                     synthscenes_twin, table_names)
+                                     papers, relative_change, relative_values,
+                                     run_hours, step_time, synthscenes_twin,
+                                     table_names)
 from tests._fixtures.run_log_fixtures import train, write_launch
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -32,7 +33,8 @@ def test_the_four_papers_and_their_tables_are_listed():
     assert table_names('cov') == ['table2', 'table3', 'table4', 'table5',
                                   'table6', 'table7']
     assert 'table_s3' in table_names('lsb')
-    assert len(ALL_TABLES) == 24
+    assert len(ALL_TABLES) == 26
+    assert table_names('synergy')[:2] == ['table1', 'table2']
 
 
 @pytest.mark.parametrize('paper,name', ALL_TABLES)
@@ -182,6 +184,66 @@ def test_key_prefix_reads_one_run_in_several_ranges():
         metrics=(Metric('rel', 'depth/abs_rel', 'lower'),))
     assert measured_row(table, row, {'depth/abs_rel': 9.0,
                                      'depth_4m/abs_rel': 0.2}) == [0.2]
+
+
+def test_relative_change_is_positive_for_an_improvement():
+    # RMSE 0.8 against a baseline of 1.0: 20 % better
+    assert relative_change(0.8, 1.0, 'lower') == pytest.approx(0.2)
+    assert relative_change(1.5, 1.0, 'lower') == pytest.approx(-0.5)
+    # mIoU 44 against 40: 10 % better
+    assert relative_change(44.0, 40.0, 'higher') == pytest.approx(0.1)
+    assert relative_change(None, 40.0, 'higher') is None
+    assert relative_change(44.0, None, 'higher') is None
+    assert relative_change(44.0, 0.0, 'higher') is None
+    table = load_table('synergy', 'table1')
+    assert [m.relative_to for m in table.metrics] == [
+        'Single-task depth', 'Single-task semantic']
+    values = relative_values(table, [0.8, 44.0], {
+        'Single-task depth': [1.0, None],
+        'Single-task semantic': [None, 40.0]})
+    assert values == [pytest.approx(0.2), pytest.approx(0.1)]
+    assert relative_values(table, [0.8, 44.0], {}) == [None, None]
+
+
+def test_relative_column_must_name_a_baseline(tmp_path, monkeypatch):
+    from mtlw.utils import reproduction
+    text = open(osp.join(reproduction.TABLES_DIR, 'synergy.yaml')).read()
+    (tmp_path / 'synergy.yaml').write_text(text.replace(
+        'relative_to: Single-task depth}', 'relative_to: Depth alone}', 1))
+    monkeypatch.setattr(reproduction, 'TABLES_DIR', str(tmp_path))
+    with pytest.raises(ValueError, match="relative_to='Depth alone', not "
+                       "one of the baselines"):
+        reproduction.load_table('synergy', 'table1')
+
+
+def test_relative_table_filled_from_finished_runs(tmp_path, capsys,
+                                                  monkeypatch):
+    """Synergy Table 1 on the SynthScenes twins with fabricated finished
+    runs: the baselines are run but are no rows, each cell is the relative
+    change against them, a fine-tuned row has its second task only."""
+    monkeypatch.chdir(ROOT)
+    table = load_table('synergy', 'table1')
+    methods, status = reproduce.resolve(table, 'synthscenes')
+    assert not status and 'Single-task depth' in methods
+    logged = {'Single-task depth': {'depth/rmse': 2.0},
+              'Single-task semantic': {'seg/mIoU': 40.0},
+              'Fine-tuned (semantic -> depth)': {'depth/rmse': 3.0},
+              'Merge-in': {'depth/rmse': 1.5, 'seg/mIoU': 50.0}}
+    for name, method in methods.items():
+        metrics = logged.get(name, {'depth/rmse': 2.0, 'seg/mIoU': 40.0})
+        write_launch(tmp_path / method.name / 'seed0', '20260101_000000',
+                     [train(1, 'A'), train(2, 'A'), dict(metrics, step=2)])
+    text = reproduce.main(['synergy', 'table1', '--data', 'synthscenes',
+                           '--iters', '2', '--work-dir', str(tmp_path)])
+    # (2.0 - 3.0) / 2.0 = -0.5; (2.0 - 1.5) / 2.0 = 0.25, (50 - 40) / 40
+    assert ('| Fine-tuned (semantic -> depth) | -0.5000 / -0.5400 (+0.0400)'
+            ' | - / - |') in text
+    assert ('| Merge-in | 0.2500 / 0.0900 (+0.1600) | 0.2500 / 0.0070 '
+            '(+0.2430) |') in text
+    assert '| Single-task depth |' not in text
+    assert '- Single-task depth: Depth (RMSE) 2.0000, Semantic (mIoU) -' \
+        in text
+    assert ': start,' not in capsys.readouterr().out
 
 
 def test_unknown_paper_or_table_is_named():

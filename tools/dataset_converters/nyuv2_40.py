@@ -9,6 +9,8 @@ in the layout of ``NYUv2Depth40Dataset``::
     <out>/{train,test}/image/<n>.png     uint8 colour (480 x 640)
     <out>/{train,test}/depth/<n>.png     uint16 millimetres, 0 missing
     <out>/{train,test}/label40/<n>.png   uint8 class 1..40, 0 unlabelled
+    <out>/{train,test}/label4/<n>.png    uint8 class 1..4, 0 unlabelled
+                                         (only with --label4)
 
 ``<n>`` is the image's 1-based index in the .mat file. Depth (``--fill``):
 ``mask`` writes the raw Kinect depth (``rawDepths``) with its holes as 0
@@ -16,7 +18,10 @@ in the layout of ``NYUv2Depth40Dataset``::
 ``rawDepths`` with :func:`~mtlw.datasets.depth_fill.fill_depth_colorization`
 (the NYU toolbox's method; 10-20 s per image on one CPU core);
 ``provided`` writes the file's ``depths``, filled by the dataset's authors
-with that toolbox.
+with that toolbox. ``--label4`` also writes the 4 structure classes of
+Silberman et al. (ground, structure, furniture, props) through the 40 -> 4
+table of :func:`~mtlw.datasets.nyuv2_depth40.load_class4_mapping`; the
+loader reads the same classes from ``label40`` with ``num_classes=4``.
 
 Example::
 
@@ -37,7 +42,8 @@ import numpy as np
 from mtlw.datasets.converter_utils import (FileSpec, MatFile, converter_parser,
                                            run_converter, split_folder_specs)
 from mtlw.datasets.depth_fill import fill_depth_colorization
-from mtlw.datasets.nyuv2_depth40 import CLASSES, NYUv2Depth40Dataset
+from mtlw.datasets.nyuv2_depth40 import (CLASSES, NYUv2Depth40Dataset,
+                                         load_class4_mapping)
 from mtlw.datasets.utils import DataFileError
 
 SPLIT_KEYS = dict(train='trainNdxs', test='testNdxs')
@@ -99,8 +105,9 @@ def depth_to_png(depth: np.ndarray) -> np.ndarray:
 
 
 def convert_sample(mat: MatFile, number: int, mapping: np.ndarray,
-                   fill: str) -> Dict[str, np.ndarray]:
-    """The three images of sample ``number`` (1-based), ready to write."""
+                   fill: str, label4: bool = False) -> Dict[str, np.ndarray]:
+    """The three images of sample ``number`` (1-based), ready to write
+    (and its 4-class labels with ``label4``)."""
     index = number - 1
     rgb = mat.read('images', index)
     raw_labels = mat.read('labels', index)
@@ -110,9 +117,12 @@ def convert_sample(mat: MatFile, number: int, mapping: np.ndarray,
     depth = mat.read(DEPTH_KEYS[fill], index).astype(np.float64)
     if fill == 'colorization':
         depth = fill_depth_colorization(rgb, depth)
-    return dict(image=np.ascontiguousarray(rgb[..., ::-1]),
-                depth=depth_to_png(depth),
-                label40=mapping[raw_labels.astype(np.int64)])
+    arrays = dict(image=np.ascontiguousarray(rgb[..., ::-1]),
+                  depth=depth_to_png(depth),
+                  label40=mapping[raw_labels.astype(np.int64)])
+    if label4:
+        arrays['label4'] = load_class4_mapping()[arrays['label40']]
+    return arrays
 
 
 def convert(args: Namespace) -> Dict[str, object]:
@@ -122,10 +132,11 @@ def convert(args: Namespace) -> Dict[str, object]:
         height, width, _, count = mat.shape('images')
         splits = load_splits(args.splits, count)
         for split, numbers in splits.items():
-            for folder in FOLDERS:
+            for folder in FOLDERS + (('label4', ) if args.label4 else ()):
                 os.makedirs(osp.join(args.out, split, folder), exist_ok=True)
             for number in numbers:
-                arrays = convert_sample(mat, number, mapping, args.fill)
+                arrays = convert_sample(mat, number, mapping, args.fill,
+                                        args.label4)
                 for folder, array in arrays.items():
                     cv2.imwrite(osp.join(args.out, split, folder,
                                          f'{number}.png'), array)
@@ -151,6 +162,9 @@ def main(argv: Optional[List[str]] = None) -> list:
     parser.add_argument('--fill', default='mask', choices=sorted(DEPTH_KEYS),
                         help='missing depth: mask (0), colorization, or the '
                         "file's provided filled depths (default mask)")
+    parser.add_argument('--label4', action='store_true',
+                        help='also write label4/: the 4 structure classes '
+                        '(ground, structure, furniture, props)')
     args = parser.parse_args(argv)
     if not args.check_only and not (args.splits and args.class_mapping):
         parser.error('--splits and --class-mapping are needed to convert')

@@ -10,10 +10,11 @@ _base_ = [
     '../schedules/deeplab_adam.py',
     '../default_runtime.py',
 ]
+num_classes = 6
 model = dict(
     tasks=dict(
         depth=dict(_base_.depth_task, value_range=_base_.depth_range),
-        seg=dict(channels=6, loss=_base_.seg_loss)),
+        seg=dict(channels=num_classes, loss=_base_.seg_loss)),
     backbone=dict(model_name='resnet18', pretrained=False),
     channels=(128, 64, 32, 32, 16))
 optim_wrapper = dict(optimizer=dict(lr=1e-3))

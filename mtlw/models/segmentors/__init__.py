@@ -18,6 +18,7 @@ from .resnet_mtan import ResNetMTAN
 from .segnet_mtan import SegNetMTAN
 from .segnet_predictor import SegNetPredictor
 from .semantic_depth_predictor import SemanticDepthPredictor
+from .sharing_structure_net import SharingStructureNet
 from .stereo_depth_estimator import StereoDepthEstimator
 from .synergy_net import SynergyNet
 from .weighted_encoder_decoder import WeightedEncoderDecoder
@@ -30,7 +31,8 @@ __all__ = [
     'DeepLabJoint', 'FCRN', 'LTB', 'MMoE', 'MTINet',
     'MultiTaskDensePredictor', 'NDDRCNN', 'PADNet', 'PLE',
     'PixelwiseMultiTaskNet', 'ResNetMTAN', 'SegNetMTAN', 'SegNetPredictor',
-    'SemanticDepthPredictor', 'StereoDepthEstimator', 'SynergyNet',
-    'WeightedCascadeEncoderDecoder', 'WeightedDepthEstimator',
-    'WeightedEncoderDecoder', 'WeightedMultimodalEncoderDecoder'
+    'SemanticDepthPredictor', 'SharingStructureNet',
+    'StereoDepthEstimator', 'SynergyNet', 'WeightedCascadeEncoderDecoder',
+    'WeightedDepthEstimator', 'WeightedEncoderDecoder',
+    'WeightedMultimodalEncoderDecoder'
 ]
