@@ -175,12 +175,13 @@ def test_representatives_build_their_model(name):
 # SegNet-MTAN is trained from scratch by the MTAN paper (Liu, Johns and
 # Davison, CVPR 2019); SegNet ("EncDec" of the synergy Table 8) starts from
 # scratch too: mtlw's SegNet has no pretrained weights and Jiao et al. do not
-# say.
+# say. The 5-conv sharing structures of Jiao et al.'s supplement (Tables
+# 1-2) have no encoder with weights to load.
 FROM_SCRATCH = ('monodepth/kitti_', 'monodepth/cityscapes_',
                 'deeplab/miniscapes_joint_scratch_',
                 # the report's start (section 1.1) and its 1.1 variants
                 'deeplab/miniscapes_joint_report_base',
-                'synergy/nyuv2_40_encdec_') + tuple(
+                'synergy/nyuv2_40_encdec_', 'synergy/nyuv2_4_conv5_') + tuple(
                     f'mtan/{benchmark}_segnet_'
                     for benchmark in generator.BENCHMARKS)
 
