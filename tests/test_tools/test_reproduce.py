@@ -99,16 +99,13 @@ def test_tables_sharing_a_config_share_its_runs():
     assert lr['Adam lr 1e-4'].name == 'miniscapes_joint_equal_lr-0.0001'
 
 
-@pytest.mark.parametrize('paper,name', [
-    (paper, name) for paper, name in ALL_TABLES
-    if paper in ('deeplab', 'cov')])
-def test_every_deeplab_and_cov_row_names_an_existing_config(paper, name):
+@pytest.mark.parametrize('paper,name', ALL_TABLES)
+def test_every_row_names_an_existing_config_and_twin(paper, name):
     table = load_table(paper, name)
     methods, missing = reproduce.resolve(table, 'real')
     assert missing == {}
     assert set(methods) == set(reproduce.runs_of(table))
-    if paper == 'deeplab':  # the report chain has its SynthScenes twins
-        assert reproduce.resolve(table, 'synthscenes')[1] == {}
+    assert reproduce.resolve(table, 'synthscenes')[1] == {}
 
 
 def test_a_row_naming_a_missing_config_is_reported():
@@ -272,16 +269,17 @@ def test_docs_page_is_generated_from_the_tables():
 @pytest.mark.slow
 def test_win_rate_table_on_synthscenes_end_to_end(tmp_path, capsys,
                                                   monkeypatch):
-    """CoV Table 5 on the SynthScenes twins (3 of its 6 models have one),
-    2 steps each: per-image results of every run, then the filled matrix;
-    a second call trains nothing."""
+    """CoV Table 5 on the SynthScenes twins of its 6 models, 2 steps each:
+    per-image results of every run, then the filled matrix; a second call
+    trains nothing."""
     monkeypatch.setenv('OMP_NUM_THREADS', '1')
     monkeypatch.chdir(ROOT)
     args = ['cov', 'table5', '--data', 'synthscenes', '--iters', '2',
             '--work-dir', str(tmp_path), '--cfg-options', *TINY]
     text = reproduce.main(args)
     for name in ('synthscenes_equal', 'synthscenes_handtuned',
-                 'synthscenes_cov'):
+                 'synthscenes_cov', 'synthscenes_uncertainty',
+                 'synthscenes_gradnorm', 'synthscenes_mgda'):
         with open(tmp_path / name / 'seed0' / 'per_image.json') as file:
             assert len(json.load(file)) == 2  # the two validation images
     lines = {line.split(' | ')[0]: line for line in text.splitlines()
@@ -289,13 +287,13 @@ def test_win_rate_table_on_synthscenes_end_to_end(tmp_path, capsys,
     cells = lines['| Equal'].split(' | ')
     assert cells[1] == '- / -'
     assert re.fullmatch(r'[01]\.\d{4} / 0\.4663 \([+-]0\.\d{4}\)', cells[2])
-    assert '- Uncertainty: missing config ' \
-        'configs/monodepth/synthscenes_uncertainty.py' in text
-    assert cells[3] == '- / 1.0000'
+    assert 'missing config' not in text
+    assert re.fullmatch(r'[01]\.\d{4} / 1\.0000 \([+-][01]\.\d{4}\)',
+                        cells[3])
     capsys.readouterr()
     assert reproduce.main(args) == text
     out = capsys.readouterr().out
-    assert out.count(': done, finished (iter 2/2)') == 3
+    assert out.count(': done, finished (iter 2/2)') == 6
     assert ': start,' not in out and ': resume,' not in out
 
 
