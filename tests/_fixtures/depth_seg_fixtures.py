@@ -1,9 +1,14 @@
-"""Tiny files in the real layouts of the semantics + depth datasets."""
+"""Tiny files in the real layouts of the semantics + depth datasets, and
+tiny in-memory batches of semantics + depth."""
 import os
 import os.path as osp
+from typing import List, Tuple
 
 import cv2
 import numpy as np
+import torch
+from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
 
 KITTI_WIDTH = 1242  # a width with a known KITTI focal length
 
@@ -74,3 +79,20 @@ def write_kitti_stereo2015(root, num=2, height=8, seed=0):
         disparity[:, :10] = 0
         _write(osp.join(root, 'training', 'disp_occ_0', stem), disparity)
     return root
+
+
+def depth_seg_batch(size: int = 2, height: int = 32, width: int = 64,
+                    num_classes: int = 4, seed: int = 0
+                    ) -> Tuple[torch.Tensor, List[SegDataSample]]:
+    """Random images with labels in ``[0, num_classes)`` and depths in
+    ``[1, 10)`` metres, reproducible by ``seed``."""
+    generator = torch.Generator().manual_seed(seed)
+    samples = []
+    for _ in range(size):
+        sample = SegDataSample()
+        sample.gt_sem_seg = PixelData(data=torch.randint(
+            0, num_classes, (1, height, width), generator=generator))
+        sample.gt_depth_map = PixelData(
+            data=torch.rand(1, height, width, generator=generator) * 9 + 1)
+        samples.append(sample)
+    return torch.rand(size, 3, height, width, generator=generator), samples

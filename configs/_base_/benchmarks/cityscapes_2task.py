@@ -5,7 +5,8 @@
 # leaf adds a model base and sets `model.tasks=_base_.tasks`; Delta_m as
 # in nyuv2_3task.py.
 _base_ = [
-    '../schedules/libmtl_adam_step.py', '../default_runtime.py'
+    '../datasets/multitask_loaders.py', '../schedules/libmtl_adam_step.py',
+    '../default_runtime.py'
 ]
 dataset_type = 'CityscapesMTANDataset'
 data_root = 'data/cityscapes2'
@@ -28,17 +29,11 @@ train_pipeline = [dict(type='PackMultiTaskInputs')]  # LibMTL: no augmentation
 test_pipeline = [dict(type='PackMultiTaskInputs')]
 train_dataloader = dict(
     batch_size=64,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type, data_root=data_root, split='train',
         pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=64,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type, data_root=data_root, split='val',
         pipeline=test_pipeline))

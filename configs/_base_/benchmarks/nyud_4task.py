@@ -12,6 +12,7 @@
 # Delta_m (one metric per task): `delta_m_metrics`, convention
 # 'one_per_task', against configs/benchmarks/nyud_4task_stl_*.py.
 _base_ = [
+    '../datasets/multitask_loaders.py',
     '../schedules/vandenhende_adam_poly.py', '../default_runtime.py'
 ]
 dataset_type = 'NYUDMTDataset'
@@ -50,18 +51,10 @@ test_pipeline = [
          pixel_keys=('gt_normal_map', 'gt_edge_map'))
 ]
 train_dataloader = dict(
-    batch_size=8,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type, data_root=data_root, split='train',
         pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=8,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type, data_root=data_root, split='val',
         pipeline=test_pipeline))

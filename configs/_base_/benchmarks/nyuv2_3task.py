@@ -16,7 +16,8 @@
 # Single-task leaves use `tasks=dict(<t>=_base_.tasks.<t>)` and
 # `task_metrics.<t>` (see tools/generate_configs.py BENCHMARKS).
 _base_ = [
-    '../schedules/libmtl_adam_step.py', '../default_runtime.py'
+    '../datasets/multitask_loaders.py', '../schedules/libmtl_adam_step.py',
+    '../default_runtime.py'
 ]
 dataset_type = 'NYUv2MTANDataset'
 data_root = 'data/nyuv2'
@@ -47,18 +48,10 @@ train_pipeline = [
 ]
 test_pipeline = [dict(type='PackMultiTaskInputs')]
 train_dataloader = dict(
-    batch_size=8,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type, data_root=data_root, split='train',
         pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=8,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type, data_root=data_root, split='val',
         pipeline=test_pipeline))

@@ -13,6 +13,7 @@
 # task): `delta_m_metrics`, convention 'one_per_task', against
 # configs/benchmarks/pcontext_5task_stl_*.py.
 _base_ = [
+    '../datasets/multitask_loaders.py',
     '../schedules/vandenhende_adam_poly.py', '../default_runtime.py'
 ]
 dataset_type = 'PascalMTDataset'
@@ -52,18 +53,11 @@ train_pipeline = [
 # images differ in size: evaluated one at a time at their own size
 test_pipeline = [dict(type='PackMultiTaskInputs', pixel_keys=pixel_keys)]
 train_dataloader = dict(
-    batch_size=8,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type, data_root=data_root, split='train',
         pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=1,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type, data_root=data_root, split='val',
         pipeline=test_pipeline))

@@ -126,7 +126,5 @@ class MMoE(MultiTaskDensePredictor):
         """The tasks' terms and the gates' regularisers (``reg.*``), of one
         forward."""
         maps, regularisers = self.forward_gated(inputs)
-        losses = self.task_losses(self.checked_maps(maps, inputs),
-                                  data_samples)
-        return {**self.with_label_counts(losses, data_samples),
+        return {**self.supervised_losses(maps, {}, inputs, data_samples),
                 **regularisers}

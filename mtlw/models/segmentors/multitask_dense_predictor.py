@@ -165,6 +165,26 @@ class MultiTaskDensePredictor(WeightedLossMixin, BaseModel):
         """Unweighted loss terms of every task, keyed ``<task>.<term>``
         (and, with partial labels, the labelled-sample counts)."""
         maps, auxiliary = self.forward_supervised(inputs)
+        return self.supervised_losses(maps, auxiliary, inputs, data_samples)
+
+    def supervised_losses(self, maps: Dict[str, Tensor],
+                          auxiliary: Dict[str, Dict[str, Tensor]],
+                          inputs: Tensor,
+                          data_samples: List) -> Dict[str, Tensor]:
+        """The loss terms of ``forward_supervised``'s outputs.
+
+        Args:
+            maps (dict[str, Tensor]): Final map of each task.
+            auxiliary (dict[str, dict[str, Tensor]]): Auxiliary maps
+                ``{suffix: {task: map}}``.
+            inputs (Tensor): The (B, 3, H, W) input batch.
+            data_samples (list): The batch's samples.
+
+        Returns:
+            dict[str, Tensor]: ``<task>.<term>`` and
+            ``<task>.<term>_<suffix>`` terms (and, with partial labels, the
+            labelled-sample counts).
+        """
         losses = self.task_losses(self.checked_maps(maps, inputs),
                                   data_samples)
         for suffix, aux_maps in auxiliary.items():

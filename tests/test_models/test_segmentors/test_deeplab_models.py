@@ -1,14 +1,15 @@
 """DeepLabV3+ blocks and the joint / branched / distilled networks."""
+from functools import partial
+
 import pytest
 import torch
-from mmengine.structures import PixelData
-from mmseg.structures import SegDataSample
 
 from mtlw.models import CrossTaskDistillation, DepthNormalization
 from mtlw.models.decode_heads import ASPP, DeepLabV3PlusDecoder
 from mtlw.models.segmentors.semantic_depth_predictor import check_test_average
 from mtlw.models.utils.test_time_augmentation import augmented_maps
 from mtlw.registry import MODELS
+from tests._fixtures.depth_seg_fixtures import depth_seg_batch
 
 NUM_CLASSES = 5
 TASKS = dict(
@@ -21,17 +22,7 @@ BACKBONE = dict(type='mmpretrain.TIMMBackbone', model_name='resnet18',
 SMALL = dict(aspp=dict(channels=8), decoder=dict(channels=8, skip_channels=4))
 
 
-def batch(size=2, height=32, width=64, seed=0):
-    generator = torch.Generator().manual_seed(seed)
-    samples = []
-    for _ in range(size):
-        sample = SegDataSample()
-        sample.gt_sem_seg = PixelData(data=torch.randint(
-            0, NUM_CLASSES, (1, height, width), generator=generator))
-        sample.gt_depth_map = PixelData(
-            data=torch.rand(1, height, width, generator=generator) * 9 + 1)
-        samples.append(sample)
-    return torch.rand(size, 3, height, width, generator=generator), samples
+batch = partial(depth_seg_batch, num_classes=NUM_CLASSES)
 
 
 def build(model_type, **kwargs):

@@ -1,11 +1,12 @@
 """The sharing structures of the synergy supplement (Fig. 2, Tables 1-2):
 shapes, which layers each loss reaches, argument errors."""
+from functools import partial
+
 import pytest
 import torch
-from mmengine.structures import PixelData
-from mmseg.structures import SegDataSample
 
 from mtlw.registry import MODELS
+from tests._fixtures.depth_seg_fixtures import depth_seg_batch
 
 DEPTH = dict(channels=1, loss=dict(type='DepthAwareLoss'))
 SEG = dict(channels=4, loss=dict(type='SoftmaxFocalLoss'))
@@ -19,17 +20,7 @@ def build(tasks=None, **kwargs):
                              channels=CHANNELS, **kwargs))
 
 
-def batch(size=2, height=32, width=48):
-    generator = torch.Generator().manual_seed(0)
-    data = []
-    for _ in range(size):
-        sample = SegDataSample()
-        sample.gt_sem_seg = PixelData(data=torch.randint(
-            0, 4, (1, height, width), generator=generator))
-        sample.gt_depth_map = PixelData(
-            data=torch.rand(1, height, width, generator=generator) * 9 + 1)
-        data.append(sample)
-    return torch.rand(size, 3, height, width, generator=generator), data
+batch = partial(depth_seg_batch, width=48)
 
 
 def reached(model, loss, modules):

@@ -1,11 +1,12 @@
 """The synergy network, its lateral sharing units and branch-out variants."""
+from functools import partial
+
 import pytest
 import torch
-from mmengine.structures import PixelData
-from mmseg.structures import SegDataSample
 
 from mtlw.models import LateralSharingUnit
 from mtlw.registry import MODELS
+from tests._fixtures.depth_seg_fixtures import depth_seg_batch
 
 TASKS = dict(
     depth=dict(channels=1, loss=dict(type='CombinedLoss', losses=[
@@ -23,17 +24,7 @@ def build(**kwargs):
     return MODELS.build(dict(config, **kwargs))
 
 
-def batch(size=2, height=64, width=64):
-    generator = torch.Generator().manual_seed(0)
-    data = []
-    for _ in range(size):
-        sample = SegDataSample()
-        sample.gt_sem_seg = PixelData(data=torch.randint(
-            0, 4, (1, height, width), generator=generator))
-        sample.gt_depth_map = PixelData(
-            data=torch.rand(1, height, width, generator=generator) * 9 + 1)
-        data.append(sample)
-    return torch.rand(size, 3, height, width, generator=generator), data
+batch = partial(depth_seg_batch, height=64, width=64)
 
 
 def test_lateral_unit_formula_by_hand():
